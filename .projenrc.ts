@@ -1,0 +1,104 @@
+import { awscdk, javascript } from 'projen';
+
+// aws-cdk-lib 2.257.0 is the newest release whose cloud assembly (schema 53) the newest
+// @aws-cdk/integ-runner on the registry can read; see shared/reference/toolchain.md.
+const CDK_VERSION = '2.257.0';
+const CDK_CLI_VERSION = '2.1148.1'; // npm's `latest` tag of aws-cdk (3.0.0) is an old build
+const INTEG_RUNNER_VERSION = '2.197.10';
+const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
+
+// Passed as a variable, not inline: projen's BundlingOptions type lists only
+// externals/sourcemap/watchTask, but projen spreads everything into Bundler.addBundle().
+const lambdaBundling = {
+  externals: [] as string[], // bundle @aws-sdk/* so the SDK version is pinned by the lock file
+  sourcemap: false,
+  minify: true,
+  mainFields: ['module', 'main'], // ESM-first: ~850 KB -> ~300 KB per handler
+};
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'hyperpod-cdk',
+  description:
+    'AWS CDK constructs for Amazon SageMaker HyperPod clusters orchestrated by Amazon EKS: ' +
+    'continuous provisioning, execution roles, network, lifecycle scripts and targeted scale-down.',
+  keywords: ['cdk', 'aws-cdk', 'sagemaker', 'hyperpod', 'eks', 'awscdk'],
+  author: 'hyperpod-cdk contributors',
+  authorAddress: 'maintainers@hyperpod-cdk.dev',
+  repositoryUrl: 'https://github.com/hyperpod-cdk/hyperpod-cdk.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  cdkVersion: CDK_VERSION,
+  cdkCliVersion: CDK_CLI_VERSION,
+  jsiiVersion: '~6.0.0',
+  minNodeVersion: '20.16.0',
+  github: false, // CI is the repository's own .ci/run
+  stability: 'experimental',
+  devDeps: [
+    '@aws-sdk/client-sagemaker',
+    '@types/aws-lambda',
+    'cdk-nag@2.38.2', // cdk-nag 3 does not work with aws-cdk-lib <= 2.257
+    '@aws-cdk/lambda-layer-kubectl-v32',
+    `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
+    `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
+  ],
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER, // else `test` runs jest --updateSnapshot
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.snapshot/'],
+    },
+  },
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X, // fixed, so templates do not drift with aws-cdk-lib
+    bundlingOptions: lambdaBundling,
+  },
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../integ/**/*.ts'],
+    compilerOptions: {},
+  },
+  gitignore: ['cdk.out', '/test/**/cdk.out', '/integ/**/cdk-integ.out.*', '/bench-results/'],
+  // no publishToPypi/Maven/Nuget/Go: none of them can build offline here
+});
+
+// Helper modules of the Lambda handlers are bundled by esbuild, so they may import devDeps.
+project.eslint?.allowDevDeps('src/private/scale-down/**/*.ts');
+project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('bench');
+project.eslint?.addLintPattern('integ');
+
+// Neither esbuild nor jsii cleans its output: remove bundles and compiled files of deleted sources.
+project.preCompileTask.prependExec('rm -rf assets lib');
+
+// The registry mirror has only the linux @unrs/resolver-binding-* of unrs-resolver 1.13.0
+// (pulled in by jest 30 and eslint-import-resolver-typescript 4); without this `npm ci` fails.
+project.package.addPackageResolutions('unrs-resolver@1.12.2');
+
+// Node 20 on these machines: both are warnings only.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
+
+// Unit tests load the Lambda bundles from assets/: make `npm test` work on a fresh clone.
+const bundle = project.bundler.bundleTask;
+project.testTask.prependSpawn(bundle);
+
+// The main job: synthesize the example app offline (no AWS account) into cdk.out/ and
+// print a summary a person can read.
+const synthExample = project.addTask('synth:example', {
+  description: 'Synthesize the example app offline into cdk.out/ and print a summary',
+  env: { TS_NODE_TRANSPILE_ONLY: '1' },
+});
+synthExample.spawn(bundle);
+synthExample.exec(
+  'cdk synth --app "ts-node -P test/tsconfig.json examples/app.ts" --output cdk.out --quiet --no-notices --no-version-reporting',
+);
+synthExample.exec('ts-node -P test/tsconfig.json examples/summary.ts cdk.out');
+
+// Benchmarks (not tests): speed targets live here, never in timed tests.
+const bench = project.addTask('bench', {
+  description: 'Run the benchmarks and print their results',
+  env: { TS_NODE_TRANSPILE_ONLY: '1' },
+});
+bench.spawn(bundle);
+bench.exec('ts-node -P test/tsconfig.json bench/run.ts');
+
+project.synth();

@@ -1,0 +1,41 @@
+/**
+ * The contract between the `Custom::HyperPodScaleDown` resource (synthesized by the
+ * construct) and its Lambda handlers. Shared by both sides; pure types and constants only.
+ *
+ * CloudFormation passes every scalar property to the handler as a string, so the handler
+ * parses numbers back (see `parseProperties` in the handler).
+ */
+
+/** CloudFormation resource type of the scale-down custom resource. */
+export const SCALE_DOWN_RESOURCE_TYPE = 'Custom::HyperPodScaleDown';
+
+/** Order in which serving nodes are chosen once explicit and not-serving nodes are used up. */
+export type ScaleDownOrderValue = 'NewestFirst' | 'OldestFirst';
+
+/** Per-group policy, as it appears in the resource properties. */
+export interface ScaleDownGroupProperties {
+  /** Exact instance group name. */
+  readonly InstanceGroupName: string;
+  /** The group's desired `InstanceCount` after the deployment (string in events). */
+  readonly InstanceCount: number | string;
+  /** Instance ids (`i-...`) the user wants removed first. */
+  readonly RemoveNodeIds?: string[];
+  /** Order for the remaining picks. Default `NewestFirst`. */
+  readonly Order?: ScaleDownOrderValue;
+  /** Max instance ids per BatchDeleteClusterNodes call, 1-99 (string in events). Default 99. */
+  readonly ChunkSize?: number | string;
+}
+
+/** The resource properties (besides `ServiceToken`). */
+export interface ScaleDownProperties {
+  /** The HyperPod cluster name (never its ARN: the ARN is not known before the cluster exists). */
+  readonly ClusterName: string;
+  /** One entry per instance group of the cluster. */
+  readonly InstanceGroups: ScaleDownGroupProperties[];
+}
+
+/** Hard limits of BatchDeleteClusterNodes this project honours. */
+export const MAX_INSTANCE_IDS_PER_CALL = 99;
+export const MAX_LOGICAL_IDS_PER_CALL = 50;
+/** ListClusterNodes page size (the API maximum). */
+export const LIST_PAGE_SIZE = 100;
