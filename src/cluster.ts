@@ -1,0 +1,438 @@
+import { Annotations, FileSystem, IResource, Lazy, RemovalPolicy, Resource, Tags, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import { NodeProvisioningMode, NodeRecovery } from './enums';
+import { InstanceGroup, InstanceGroupOptions } from './instance-group';
+import { LifecycleScripts, LifecycleScriptsBinding, LifecycleScriptsHost } from './lifecycle-scripts';
+import { HyperPodValidationError, throwIfProblems } from './private/errors';
+import { suppressClusterFindings } from './private/cluster-nag';
+import { generateClusterName } from './private/names';
+import { createNodeSecurityGroup, selectPrivateSubnets } from './private/network';
+import * as perms from './private/permissions';
+import { renderInstanceGroup } from './private/render';
+import { ScaleDownResource } from './private/scale-down/scale-down-resource';
+import { checkCount, checkEksClusterArn, checkName, checkTags } from './private/validation';
+import { ClusterScaleDownOptions } from './scale-down';
+
+/**
+ * A SageMaker HyperPod cluster orchestrated by Amazon EKS.
+ */
+export interface IHyperPodEksCluster extends IResource, ec2.IConnectable {
+  /**
+   * The cluster's name.
+   *
+   * @attribute
+   */
+  readonly clusterName: string;
+
+  /**
+   * The cluster's ARN. It holds a generated cluster id, not the name.
+   *
+   * @attribute
+   */
+  readonly clusterArn: string;
+}
+
+/**
+ * Attributes of an existing HyperPod cluster.
+ */
+export interface HyperPodEksClusterAttributes {
+  /** The cluster's name. */
+  readonly clusterName: string;
+
+  /**
+   * The cluster's ARN (`arn:...:cluster/<cluster id>`; it cannot be derived from the name).
+   *
+   * @default - `clusterArn` throws an error when read
+   */
+  readonly clusterArn?: string;
+
+  /**
+   * The security groups of the cluster's nodes, for `connections`.
+   *
+   * @default - `connections` holds no security group
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+/**
+ * Properties of a `HyperPodEksCluster`.
+ */
+export interface HyperPodEksClusterProps {
+  /**
+   * The EKS cluster that orchestrates the nodes. Its authentication mode must be `API` or
+   * `API_AND_CONFIG_MAP`. The VPC, the private subnets and the EKS cluster security group
+   * default from it. (With only an ARN, use `eks.Cluster.fromClusterAttributes`.)
+   */
+  readonly eksCluster: eks.ICluster;
+
+  /**
+   * The cluster's name, 1-63 characters of letters, digits and hyphens. With a fixed name,
+   * a change to the subnets, security groups or EKS cluster (which replaces the cluster)
+   * fails; change the name in the same deployment.
+   *
+   * @default - a name generated from the stack and construct path, plus a hash of the
+   * settings whose change replaces the cluster
+   */
+  readonly clusterName?: string;
+
+  /**
+   * How HyperPod provisions nodes.
+   *
+   * @default NodeProvisioningMode.CONTINUOUS
+   */
+  readonly nodeProvisioningMode?: NodeProvisioningMode;
+
+  /**
+   * Whether HyperPod replaces or reboots faulty nodes itself.
+   *
+   * @default NodeRecovery.AUTOMATIC
+   */
+  readonly nodeRecovery?: NodeRecovery;
+
+  /**
+   * Instance groups, each with its `instanceGroupName`. More can be added with `addInstanceGroup()`.
+   *
+   * @default - none; add them with `addInstanceGroup()`
+   */
+  readonly instanceGroups?: InstanceGroupOptions[];
+
+  /**
+   * The subnets of the nodes (1-16, private).
+   *
+   * @default - the private subnets of the EKS cluster's VPC
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the nodes (1-5).
+   *
+   * @default - a new security group that allows all traffic within itself (EFA), all traffic
+   * with the EKS cluster security group, and egress anywhere
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The execution role of instance groups that do not set their own.
+   *
+   * @default - a new role trusting `sagemaker.amazonaws.com` with
+   * `AmazonSageMakerClusterInstanceRolePolicy` and the EKS node permissions (network
+   * interfaces scoped to the VPC, subnets and security groups; image pulls; Pod Identity)
+   */
+  readonly executionRole?: iam.IRole;
+
+  /**
+   * The lifecycle scripts of instance groups that do not set their own.
+   *
+   * @default LifecycleScripts.defaultEks()
+   */
+  readonly lifecycleScripts?: LifecycleScripts;
+
+  /**
+   * Tags for the cluster and every resource this construct creates (at most 50).
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * What happens to the cluster when it leaves the stack.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Targeted scale-down: when a deployment lowers a group's `instanceCount`, remove the
+   * nodes the group's policy picks before the cluster update, instead of letting SageMaker
+   * pick them.
+   *
+   * @default - enabled, with a 30 minute timeout
+   */
+  readonly scaleDown?: ClusterScaleDownOptions;
+}
+
+abstract class HyperPodEksClusterBase extends Resource implements IHyperPodEksCluster {
+  public abstract readonly clusterName: string;
+  public abstract readonly clusterArn: string;
+  public abstract readonly connections: ec2.Connections;
+}
+
+/**
+ * A SageMaker HyperPod cluster orchestrated by Amazon EKS (`AWS::SageMaker::Cluster`), with
+ * continuous provisioning, an execution role, a security group fit for EFA, lifecycle
+ * scripts, and targeted scale-down.
+ *
+ * @resource AWS::SageMaker::Cluster
+ */
+export class HyperPodEksCluster extends HyperPodEksClusterBase implements LifecycleScriptsHost {
+  /** An existing cluster, by name. */
+  public static fromClusterName(scope: Construct, id: string, clusterName: string): IHyperPodEksCluster {
+    return HyperPodEksCluster.fromClusterAttributes(scope, id, { clusterName });
+  }
+
+  /** An existing cluster, by attributes. */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: HyperPodEksClusterAttributes): IHyperPodEksCluster {
+    class Import extends HyperPodEksClusterBase {
+      public readonly clusterName = attrs.clusterName;
+      public readonly connections = new ec2.Connections({ securityGroups: attrs.securityGroups });
+      public get clusterArn(): string {
+        if (!attrs.clusterArn) {
+          throw new HyperPodValidationError(this, ['clusterArn was not given to fromClusterAttributes(), so it cannot be read']);
+        }
+        return attrs.clusterArn;
+      }
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly clusterName: string;
+  /** @attribute */
+  public readonly clusterArn: string;
+  /**
+   * The cluster's status, for example `InService`.
+   *
+   * @attribute
+   */
+  public readonly clusterStatus: string;
+  public readonly connections: ec2.Connections;
+  /** The execution role of groups that do not set their own. */
+  public readonly executionRole: iam.IRole;
+  /** The EKS cluster that orchestrates the nodes. */
+  public readonly eksCluster: eks.ICluster;
+  /** The underlying `AWS::SageMaker::Cluster`, for escape hatches. */
+  public readonly resource: sagemaker.CfnCluster;
+
+  private readonly vpc: ec2.IVpc;
+  private readonly subnetIds: string[];
+  private readonly securityGroupIds: string[];
+  private readonly defaultLifecycleScripts: LifecycleScripts;
+  private readonly groupsByName = new Map<string, { group: InstanceGroup; rendered: Record<string, unknown> }>();
+  private readonly bindings = new Map<LifecycleScripts, LifecycleScriptsBinding>();
+  private readonly grants = new Set<string>();
+  private readonly deployments = new Map<string, { bucket: s3.IBucket; prefix: string }>();
+  private readonly groupsScope: Construct;
+  private readonly scaleDown?: ScaleDownResource;
+  private lifecycleBucket?: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: HyperPodEksClusterProps) {
+    super(scope, id);
+    const problems: string[] = [];
+    this.eksCluster = props.eksCluster;
+    problems.push(...checkAuthenticationMode(props.eksCluster));
+    problems.push(...checkEksClusterArn(props.eksCluster.clusterArn));
+    this.vpc = props.eksCluster.vpc;
+
+    const subnets = selectPrivateSubnets(this.vpc, props.vpcSubnets, 'vpcSubnets');
+    problems.push(...subnets.problems);
+    this.subnetIds = subnets.subnetIds;
+    const securityGroups = props.securityGroups
+      ?? [createNodeSecurityGroup(this, 'SecurityGroup', this.vpc, props.eksCluster.clusterSecurityGroup)];
+    problems.push(...checkCount('securityGroups', securityGroups, 1, 5, 'security groups'));
+    this.securityGroupIds = securityGroups.map((sg) => sg.securityGroupId);
+    this.connections = new ec2.Connections({ securityGroups });
+
+    if (props.clusterName !== undefined) {
+      problems.push(...checkName('clusterName', props.clusterName));
+    }
+    problems.push(...checkTags(props.tags));
+    const timeout = props.scaleDown?.timeout;
+    if (timeout && !Token.isUnresolved(timeout.toSeconds()) && (timeout.toSeconds() < 60 || timeout.toSeconds() > 3600)) {
+      problems.push(`scaleDown.timeout must be from 1 minute to 1 hour (got ${timeout.toHumanString()})`);
+    }
+    throwIfProblems(this, problems);
+
+    const vpcConfig = { securityGroupIds: this.securityGroupIds, subnets: this.subnetIds };
+    const orchestrator = { eks: { clusterArn: props.eksCluster.clusterArn } };
+    this.clusterName = props.clusterName ?? generateClusterName(this, { vpcConfig, orchestrator });
+    if (props.clusterName !== undefined) {
+      Annotations.of(this).addInfo(`clusterName is fixed ('${props.clusterName}'): a change to the subnets, security groups or EKS cluster replaces the cluster and needs a new name`);
+    }
+
+    this.executionRole = props.executionRole ?? this.createExecutionRole();
+    this.defaultLifecycleScripts = props.lifecycleScripts ?? LifecycleScripts.defaultEks();
+
+    this.resource = new sagemaker.CfnCluster(this, 'Resource', {
+      clusterName: this.clusterName,
+      nodeProvisioningMode: props.nodeProvisioningMode ?? NodeProvisioningMode.CONTINUOUS,
+      nodeRecovery: props.nodeRecovery ?? NodeRecovery.AUTOMATIC,
+      orchestrator,
+      vpcConfig,
+    });
+    this.resource.addPropertyOverride('InstanceGroups', Lazy.any({ produce: () => this.renderInstanceGroups() }));
+    this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.clusterArn = this.resource.attrClusterArn;
+    this.clusterStatus = this.resource.attrClusterStatus;
+    this.groupsScope = new Construct(this, 'InstanceGroups');
+
+    if (props.scaleDown?.enabled ?? true) {
+      this.scaleDown = new ScaleDownResource(this, 'ScaleDown', {
+        clusterName: this.clusterName,
+        timeout: props.scaleDown?.timeout,
+        groups: () => [...this.groupsByName.values()].map((g) => g.group),
+      });
+      this.resource.node.addDependency(this.scaleDown);
+    }
+
+    for (const [key, value] of Object.entries(props.tags ?? {})) {
+      Tags.of(this).add(key, value);
+    }
+    suppressClusterFindings(this);
+    this.node.addValidation({ validate: () => this.validateGroupCount() });
+
+    (props.instanceGroups ?? []).forEach((options, i) => {
+      if (!options.instanceGroupName) {
+        throwIfProblems(this, [`instanceGroups[${i}].instanceGroupName is required in the instanceGroups prop (got none)`]);
+      }
+      this.addInstanceGroup(options.instanceGroupName!, options);
+    });
+  }
+
+  /**
+   * Adds an instance group. Its name defaults to the id in lower case.
+   *
+   * @param id the construct id of the group, unique within this cluster
+   */
+  public addInstanceGroup(id: string, options: InstanceGroupOptions): InstanceGroup {
+    return new InstanceGroup(this.groupsScope, id, { ...options, cluster: this });
+  }
+
+  /** The instance groups of this cluster, in the order they were added. */
+  public get instanceGroups(): InstanceGroup[] {
+    return [...this.groupsByName.values()].map((g) => g.group);
+  }
+
+  /**
+   * Called by `InstanceGroup`: checks the name is unique, wires roles, scripts and network.
+   *
+   * @internal
+   */
+  public _registerInstanceGroup(group: InstanceGroup): void {
+    const name = group.instanceGroupName;
+    if (this.groupsByName.has(name)) {
+      throw new HyperPodValidationError(group, [`instanceGroupName '${name}' is used by another instance group of this cluster; names must be unique`]);
+    }
+    const options = group.options;
+    const role = options.executionRole ?? this.executionRole;
+    const scripts = options.lifecycleScripts ?? this.defaultLifecycleScripts;
+    const binding = this.bind(scripts);
+    this.grantOnce(`lifecycle:${role.node.addr}:${binding.config.sourceS3Uri}`, () => binding.grantRead(role));
+    const override = this.overrideNetwork(group, role);
+    options.ebsVolumeKmsKey?.grantEncryptDecrypt(role);
+    const rendered = renderInstanceGroup(options, {
+      executionRoleArn: role.roleArn,
+      lifecycle: binding.config,
+      overrideVpcConfig: override,
+      ebsVolumeKmsKeyId: options.ebsVolumeKmsKey?.keyArn,
+      rootVolumeKmsKeyId: options.rootVolumeKmsKey?.keyArn,
+    });
+    this.groupsByName.set(name, { group, rendered });
+  }
+
+  /**
+   * Deploys a local folder of lifecycle scripts under a content-hashed prefix of the
+   * cluster's bucket (created on first use), once per distinct content.
+   *
+   * @internal
+   */
+  public _deployFolder(folder: string): { bucket: s3.IBucket; prefix: string } {
+    const hash = FileSystem.fingerprint(folder);
+    const existing = this.deployments.get(hash);
+    if (existing) return existing;
+    this.lifecycleBucket ??= new s3.Bucket(this, 'LifecycleBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const prefix = `lifecycle-scripts/${hash.slice(0, 16)}/`;
+    const deployment = new s3deploy.BucketDeployment(this, `LifecycleScripts${hash.slice(0, 8)}`, {
+      sources: [s3deploy.Source.asset(folder)],
+      destinationBucket: this.lifecycleBucket,
+      destinationKeyPrefix: prefix,
+      retainOnDelete: true,
+    });
+    this.resource.node.addDependency(deployment);
+    const result = { bucket: this.lifecycleBucket, prefix };
+    this.deployments.set(hash, result);
+    return result;
+  }
+
+  private createExecutionRole(): iam.Role {
+    const role = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal(perms.EXECUTION_ROLE_PRINCIPAL),
+      description: 'Execution role of SageMaker HyperPod nodes (EKS)',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(perms.EXECUTION_ROLE_MANAGED_POLICY)],
+    });
+    const network = { vpcId: this.vpc.vpcId, subnetIds: this.subnetIds, securityGroupIds: this.securityGroupIds };
+    for (const statement of perms.eksNodeStatements(this, network, this.eksCluster.clusterArn)) {
+      role.addToPolicy(statement);
+    }
+    return role;
+  }
+
+  private bind(scripts: LifecycleScripts): LifecycleScriptsBinding {
+    let binding = this.bindings.get(scripts);
+    if (!binding) {
+      binding = scripts._bind(this);
+      this.bindings.set(scripts, binding);
+    }
+    return binding;
+  }
+
+  private overrideNetwork(group: InstanceGroup, role: iam.IRole): { subnetIds: string[]; securityGroupIds: string[] } | undefined {
+    const { vpcSubnets, securityGroups } = group.options;
+    if (!vpcSubnets && !securityGroups) return undefined;
+    const subnets = vpcSubnets
+      ? selectPrivateSubnets(this.vpc, vpcSubnets, `instance group '${group.instanceGroupName}': vpcSubnets`)
+      : { subnetIds: this.subnetIds, problems: [] };
+    throwIfProblems(group, subnets.problems);
+    const network = {
+      vpcId: this.vpc.vpcId,
+      subnetIds: subnets.subnetIds,
+      securityGroupIds: securityGroups ? securityGroups.map((sg) => sg.securityGroupId) : this.securityGroupIds,
+    };
+    if (role === this.executionRole) {
+      this.grantOnce(`network:${group.node.addr}`, () => role.addToPrincipalPolicy(perms.extraNetworkStatement(this, network)));
+    }
+    return { subnetIds: network.subnetIds, securityGroupIds: network.securityGroupIds };
+  }
+
+  private grantOnce(key: string, grant: () => void): void {
+    if (!this.grants.has(key)) {
+      this.grants.add(key);
+      grant();
+    }
+  }
+
+  private renderInstanceGroups(): Array<Record<string, unknown>> {
+    return [...this.groupsByName.values()].map((g) => g.rendered);
+  }
+
+  private validateGroupCount(): string[] {
+    const count = this.groupsByName.size;
+    if (count < 1) return ['a HyperPod cluster needs at least 1 instance group (got 0): pass instanceGroups or call addInstanceGroup()'];
+    if (count > 100) return [`a HyperPod cluster has at most 100 instance groups (got ${count})`];
+    return [];
+  }
+}
+
+/** HyperPod needs the EKS access-entry API: authentication mode `API` or `API_AND_CONFIG_MAP`. */
+function checkAuthenticationMode(cluster: eks.ICluster): string[] {
+  const mode = cluster.authenticationMode;
+  if (mode === undefined || Token.isUnresolved(mode)) {
+    // Imported clusters rarely say; a new eks.Cluster without the prop uses CONFIG_MAP.
+    return cluster instanceof eks.Cluster
+      ? ['eksCluster.authenticationMode must be API or API_AND_CONFIG_MAP for HyperPod (got the default, CONFIG_MAP)']
+      : [];
+  }
+  if (mode !== eks.AuthenticationMode.API && mode !== eks.AuthenticationMode.API_AND_CONFIG_MAP) {
+    return [`eksCluster.authenticationMode must be API or API_AND_CONFIG_MAP for HyperPod (got ${mode})`];
+  }
+  return [];
+}

@@ -1,0 +1,143 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+
+/**
+ * Every IAM statement this library writes, in one place, per feature.
+ *
+ * Sources: the AWS quick-setup execution role (aws/sagemaker-hyperpod-cluster-setup
+ * `eks/cloudformation/sagemaker-iam-role-template.yaml`) and the HyperPod EKS prerequisites.
+ */
+
+/** The managed policy every HyperPod execution role carries (logs, metrics, SSM, `sagemaker-*` S3). */
+export const EXECUTION_ROLE_MANAGED_POLICY = 'AmazonSageMakerClusterInstanceRolePolicy';
+
+/** The service principal HyperPod nodes assume their execution role with. */
+export const EXECUTION_ROLE_PRINCIPAL = 'sagemaker.amazonaws.com';
+
+/** EC2 actions the VPC CNI on a node uses to manage its network interfaces. */
+const ENI_ACTIONS = [
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:CreateNetworkInterface',
+  'ec2:CreateNetworkInterfacePermission',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DeleteNetworkInterfacePermission',
+  'ec2:ModifyNetworkInterfaceAttribute',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
+/** Read-only EC2 actions that take no resource ARN (they need `*`). */
+const EC2_DESCRIBE_ACTIONS = [
+  'ec2:DescribeDhcpOptions',
+  'ec2:DescribeInstanceTypes',
+  'ec2:DescribeInstances',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeTags',
+  'ec2:DescribeVpcs',
+  'ec2:DetachNetworkInterface',
+];
+
+/** Pulling images from ECR and reading alarms (rolling updates) take no resource ARN either. */
+const IMAGE_PULL_ACTIONS = [
+  'cloudwatch:DescribeAlarms',
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:BatchGetImage',
+  'ecr:GetAuthorizationToken',
+  'ecr:GetDownloadUrlForLayer',
+];
+
+/** What the scale-down handler calls, and nothing else. */
+export const SCALE_DOWN_ACTIONS = [
+  'sagemaker:BatchDeleteClusterNodes',
+  'sagemaker:DescribeCluster',
+  'sagemaker:ListClusterNodes',
+];
+
+function ec2Arn(scope: IConstruct, resource: string, resourceName: string): string {
+  return Stack.of(scope).formatArn({ service: 'ec2', resource, resourceName });
+}
+
+/** The network this role's nodes are placed in. */
+export interface NodeNetwork {
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+}
+
+/**
+ * Statements an execution role of an EKS-orchestrated cluster needs for the node's network
+ * interfaces (VPC CNI), image pulls and EKS Pod Identity. ENI changes are scoped to this
+ * account's instances and interfaces, and to the VPC, subnets and security groups used.
+ */
+export function eksNodeStatements(scope: IConstruct, network: NodeNetwork, eksClusterArn: string): iam.PolicyStatement[] {
+  const instances = ec2Arn(scope, 'instance', '*');
+  const interfaces = ec2Arn(scope, 'network-interface', '*');
+  return [
+    new iam.PolicyStatement({
+      sid: 'NodeNetworkInterfaces',
+      actions: ENI_ACTIONS,
+      resources: [
+        instances,
+        interfaces,
+        ec2Arn(scope, 'vpc', network.vpcId),
+        ...network.subnetIds.map((id) => ec2Arn(scope, 'subnet', id)),
+        ...network.securityGroupIds.map((id) => ec2Arn(scope, 'security-group', id)),
+      ],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AttachNetworkInterfaces',
+      actions: ['ec2:AttachNetworkInterface'],
+      resources: [instances, interfaces],
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagNetworkInterfaces',
+      actions: ['ec2:CreateTags'],
+      resources: [interfaces],
+    }),
+    new iam.PolicyStatement({ sid: 'DescribeNetwork', actions: EC2_DESCRIBE_ACTIONS, resources: ['*'] }),
+    new iam.PolicyStatement({ sid: 'PullImages', actions: IMAGE_PULL_ACTIONS, resources: ['*'] }),
+    new iam.PolicyStatement({
+      sid: 'PodIdentity',
+      actions: ['eks-auth:AssumeRoleForPodIdentity'],
+      resources: [eksClusterArn],
+    }),
+  ];
+}
+
+/**
+ * ENI statements for a further network (an instance group's `OverrideVpcConfig`), for a role
+ * that already has `eksNodeStatements` for the cluster's network.
+ */
+export function extraNetworkStatement(scope: IConstruct, network: NodeNetwork): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ENI_ACTIONS,
+    resources: [
+      ...network.subnetIds.map((id) => ec2Arn(scope, 'subnet', id)),
+      ...network.securityGroupIds.map((id) => ec2Arn(scope, 'security-group', id)),
+    ],
+  });
+}
+
+/** Read on the lifecycle-script folder: list the bucket, get the objects under the prefix. */
+export function lifecycleReadStatements(bucketArn: string, prefix: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn] }),
+    new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${prefix}*`] }),
+  ];
+}
+
+/**
+ * The scale-down handler's permissions. The cluster's ARN holds an id that exists only after
+ * creation, and the handler runs before the cluster resource, so the scope is every HyperPod
+ * cluster of this account and Region.
+ */
+export function scaleDownStatements(scope: IConstruct): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      actions: SCALE_DOWN_ACTIONS,
+      resources: [Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'cluster', resourceName: '*' })],
+    }),
+  ];
+}

@@ -1,0 +1,105 @@
+import { SizeRoundingBehavior } from 'aws-cdk-lib';
+import { CapacityType } from '../enums';
+import type { InstanceGroupOptions, ScheduledUpdate } from '../instance-group';
+import type { LifecycleScriptsConfig } from '../lifecycle-scripts';
+
+/**
+ * Pure mappers from the library's props to the CloudFormation shape of
+ * `AWS::SageMaker::Cluster` `InstanceGroups` entries (CloudFormation's own casing).
+ *
+ * Groups are rendered in CloudFormation casing rather than through the L1's property types
+ * because aws-cdk-lib 2.257's L1 marks `InstanceType` required, while a group with
+ * `InstanceRequirements` must omit it.
+ */
+
+/** What a group's rendering needs besides its own options. */
+export interface GroupContext {
+  readonly executionRoleArn: string;
+  readonly lifecycle: LifecycleScriptsConfig;
+  /** Set when the group overrides the cluster's subnets or security groups. */
+  readonly overrideVpcConfig?: { subnetIds: string[]; securityGroupIds: string[] };
+  readonly ebsVolumeKmsKeyId?: string;
+  readonly rootVolumeKmsKeyId?: string;
+}
+
+export function renderInstanceGroup(group: InstanceGroupOptions, ctx: GroupContext): Record<string, unknown> {
+  return compact({
+    InstanceGroupName: group.instanceGroupName,
+    InstanceType: group.instanceType?.toString(),
+    InstanceRequirements: group.instanceRequirements
+      ? { InstanceTypes: group.instanceRequirements.map((t) => t.toString()) }
+      : undefined,
+    InstanceCount: group.instanceCount,
+    MinInstanceCount: group.minInstanceCount,
+    ExecutionRole: ctx.executionRoleArn,
+    LifeCycleConfig: { SourceS3Uri: ctx.lifecycle.sourceS3Uri, OnCreate: ctx.lifecycle.onCreate },
+    ThreadsPerCore: group.threadsPerCore,
+    InstanceStorageConfigs: renderStorage(group, ctx),
+    OnStartDeepHealthChecks: group.deepHealthChecks,
+    TrainingPlanArn: group.trainingPlanArn,
+    OverrideVpcConfig: ctx.overrideVpcConfig
+      ? { SecurityGroupIds: ctx.overrideVpcConfig.securityGroupIds, Subnets: ctx.overrideVpcConfig.subnetIds }
+      : undefined,
+    KubernetesConfig: renderKubernetes(group),
+    ImageId: group.imageId,
+    CapacityRequirements: group.capacityType === CapacityType.SPOT ? { Spot: {} }
+      : group.capacityType === CapacityType.ON_DEMAND ? { OnDemand: {} } : undefined,
+    NetworkInterface: group.networkInterfaceType ? { InterfaceType: group.networkInterfaceType } : undefined,
+    ScheduledUpdateConfig: group.scheduledUpdate ? renderScheduledUpdate(group.scheduledUpdate) : undefined,
+  });
+}
+
+function renderStorage(group: InstanceGroupOptions, ctx: GroupContext): unknown[] | undefined {
+  const configs: unknown[] = [];
+  if (group.ebsVolumeSize) {
+    configs.push({
+      EbsVolumeConfig: compact({
+        VolumeSizeInGB: group.ebsVolumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE }),
+        VolumeKmsKeyId: ctx.ebsVolumeKmsKeyId,
+      }),
+    });
+  }
+  if (ctx.rootVolumeKmsKeyId) {
+    configs.push({ EbsVolumeConfig: { RootVolume: true, VolumeKmsKeyId: ctx.rootVolumeKmsKeyId } });
+  }
+  if (group.fsxLustre) {
+    const { dnsName, mountName, mountPath } = group.fsxLustre;
+    configs.push({ FsxLustreConfig: compact({ DnsName: dnsName, MountName: mountName, MountPath: mountPath }) });
+  }
+  if (group.fsxOpenZfs) {
+    const { dnsName, mountPath } = group.fsxOpenZfs;
+    configs.push({ FsxOpenZfsConfig: compact({ DnsName: dnsName, MountPath: mountPath }) });
+  }
+  return configs.length > 0 ? configs : undefined;
+}
+
+function renderKubernetes(group: InstanceGroupOptions): Record<string, unknown> | undefined {
+  const hasLabels = group.labels && Object.keys(group.labels).length > 0;
+  const hasTaints = group.taints && group.taints.length > 0;
+  if (!hasLabels && !hasTaints) return undefined;
+  return compact({
+    Labels: hasLabels ? group.labels : undefined,
+    Taints: hasTaints ? group.taints!.map((t) => compact({ Key: t.key, Value: t.value, Effect: t.effect })) : undefined,
+  });
+}
+
+function renderScheduledUpdate(update: ScheduledUpdate): Record<string, unknown> {
+  const batch = (b?: { type: string; value: number }) => (b ? { Type: b.type, Value: b.value } : undefined);
+  const rolling = update.maximumBatchSize
+    ? compact({ MaximumBatchSize: batch(update.maximumBatchSize), RollbackMaximumBatchSize: batch(update.rollbackMaximumBatchSize) })
+    : undefined;
+  const deployment = compact({
+    RollingUpdatePolicy: rolling,
+    WaitIntervalInSeconds: update.waitInterval?.toSeconds(),
+    AutoRollbackConfiguration: update.rollbackAlarmNames?.map((name) => ({ AlarmName: name })),
+  });
+  return compact({
+    ScheduleExpression: update.scheduleExpression,
+    DeploymentConfig: Object.keys(deployment).length > 0 ? deployment : undefined,
+  });
+}
+
+/** Drops undefined values so the template shows only what was set. */
+function compact<T extends Record<string, unknown>>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}

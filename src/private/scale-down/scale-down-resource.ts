@@ -1,0 +1,53 @@
+import { CustomResource, Duration, Lazy } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ScaleDownProvider } from './provider';
+import { SCALE_DOWN_RESOURCE_TYPE, ScaleDownGroupProperties, ScaleDownProperties } from './types';
+import type { InstanceGroup } from '../../instance-group';
+import { ScaleDownOrder } from '../../scale-down';
+
+export interface ScaleDownResourceProps {
+  /** The HyperPod cluster's name (the resource runs before the cluster exists, so not its ARN). */
+  readonly clusterName: string;
+  /** How long one deployment may wait for removals. */
+  readonly timeout?: Duration;
+  /** The cluster's groups, read at synth time. */
+  readonly groups: () => InstanceGroup[];
+}
+
+/**
+ * The `Custom::HyperPodScaleDown` resource of one cluster. The cluster resource depends on
+ * it, so on every update it runs first and removes the nodes each group's policy picks.
+ */
+export class ScaleDownResource extends Construct {
+  public readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: ScaleDownResourceProps) {
+    super(scope, id);
+    const provider = ScaleDownProvider.getOrCreate(this, props.timeout);
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: SCALE_DOWN_RESOURCE_TYPE,
+      properties: {
+        ClusterName: props.clusterName,
+        InstanceGroups: Lazy.any({ produce: () => renderProperties(props.clusterName, props.groups()).InstanceGroups }),
+      },
+    });
+  }
+}
+
+/** The resource's properties: the cluster name and each group's desired count and policy. */
+export function renderProperties(clusterName: string, groups: InstanceGroup[]): ScaleDownProperties {
+  return {
+    ClusterName: clusterName,
+    InstanceGroups: groups.map((group): ScaleDownGroupProperties => {
+      const scaleDown = group.options.scaleDown ?? {};
+      return {
+        InstanceGroupName: group.instanceGroupName,
+        InstanceCount: group.options.instanceCount,
+        RemoveNodeIds: scaleDown.removeNodeIds ?? [],
+        Order: scaleDown.order ?? ScaleDownOrder.NEWEST_FIRST,
+        ChunkSize: scaleDown.chunkSize ?? 99,
+      };
+    }),
+  };
+}

@@ -1,0 +1,251 @@
+import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { DeepHealthCheck, TaintEffect } from '../enums';
+import type { InstanceGroupOptions } from '../instance-group';
+
+/**
+ * Pure, token-aware validators. Each returns messages that name the prop, show the value
+ * received and say what is allowed; an unresolved token is never judged. Limits come from
+ * the SageMaker API model and the CloudFormation schema of `AWS::SageMaker::Cluster`.
+ */
+
+/** `[a-zA-Z0-9](-*[a-zA-Z0-9])*`, the pattern of cluster and instance group names. */
+const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+const NAME_RULE = '1-63 characters: letters, digits and hyphens, starting and ending with a letter or digit';
+const MAX_INSTANCE_COUNT = 6758;
+const AMI_PATTERN = /^(ami-[0-9a-fA-F]{8,17}|default)$/;
+const TRAINING_PLAN_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:training-plan\/.*$/;
+const EKS_CLUSTER_ARN = /^arn:aws[a-z-]*:eks:[a-z0-9-]+:[0-9]{12}:cluster\/[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
+/** A Kubernetes qualified name with an optional DNS prefix (label and taint keys). */
+const K8S_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const K8S_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const CRON_6_FIELDS = /^cron\((\S+\s+){5}\S+\)$/;
+const ROLLING_BATCH_TYPES = ['INSTANCE_COUNT', 'CAPACITY_PERCENTAGE'];
+
+const show = (value: unknown): string => JSON.stringify(value);
+const concrete = (value: unknown): boolean => !Token.isUnresolved(value);
+
+/** A name of a cluster or instance group. */
+export function checkName(prop: string, name: string): string[] {
+  if (!concrete(name)) return [];
+  if (name.length < 1 || name.length > 63 || !NAME_PATTERN.test(name)) {
+    return [`${prop} must be ${NAME_RULE} (got ${show(name)})`];
+  }
+  return [];
+}
+
+/** An integer within [min, max]. */
+export function checkInteger(prop: string, value: number | undefined, min: number, max: number): string[] {
+  if (value === undefined || !concrete(value)) return [];
+  if (!Number.isInteger(value) || value < min || value > max) {
+    return [`${prop} must be an integer from ${min} to ${max} (got ${show(value)})`];
+  }
+  return [];
+}
+
+/** A list length within [min, max]. */
+export function checkCount(prop: string, items: unknown[] | undefined, min: number, max: number, what: string): string[] {
+  if (items === undefined || !concrete(items)) return [];
+  if (items.length < min || items.length > max) {
+    return [`${prop} must have ${min === max ? min : `${min}-${max}`} ${what} (got ${items.length})`];
+  }
+  return [];
+}
+
+/** A string matching a pattern. */
+export function checkPattern(prop: string, value: string | undefined, pattern: RegExp, allowed: string): string[] {
+  if (value === undefined || !concrete(value)) return [];
+  return pattern.test(value) ? [] : [`${prop} must be ${allowed} (got ${show(value)})`];
+}
+
+/** The orchestrator's ARN. */
+export function checkEksClusterArn(arn: string): string[] {
+  return checkPattern('eksCluster.clusterArn', arn, EKS_CLUSTER_ARN,
+    'an EKS cluster ARN (arn:<partition>:eks:<region>:<account>:cluster/<name of 1-100 characters>)');
+}
+
+/** Tags of the cluster. */
+export function checkTags(tags: { [key: string]: string } | undefined): string[] {
+  if (!tags) return [];
+  const problems = checkCount('tags', Object.keys(tags), 0, 50, 'tags');
+  for (const [key, value] of Object.entries(tags)) {
+    if (concrete(key) && (key.length < 1 || key.length > 128)) {
+      problems.push(`tags key must be 1-128 characters (got ${show(key)})`);
+    }
+    if (concrete(value) && value.length > 256) {
+      problems.push(`tags[${show(key)}] value must be at most 256 characters (got ${value.length})`);
+    }
+  }
+  return problems;
+}
+
+/** Every rule for one instance group's settings; cross-group rules live on the cluster. */
+export function validateInstanceGroup(group: InstanceGroupOptions): string[] {
+  const at = (prop: string) => `instance group ${show(group.instanceGroupName)}: ${prop}`;
+  return [
+    ...checkName(at('instanceGroupName'), group.instanceGroupName ?? ''),
+    ...checkCounts(group, at),
+    ...checkInstanceTypes(group, at),
+    ...checkInteger(at('threadsPerCore'), group.threadsPerCore, 1, 2),
+    ...checkStorage(group, at),
+    ...checkDeepHealthChecks(group.deepHealthChecks, at),
+    ...checkPattern(at('trainingPlanArn'), group.trainingPlanArn, TRAINING_PLAN_ARN,
+      'a training plan ARN (arn:<partition>:sagemaker:<region>:<account>:training-plan/<name>)'),
+    ...checkCount(at('securityGroups'), group.securityGroups, 1, 5, 'security groups'),
+    ...checkKubernetes(group, at),
+    ...checkPattern(at('imageId'), group.imageId, AMI_PATTERN, "an AMI id (ami- and 8-17 hex digits) or 'default'"),
+    ...checkScheduledUpdate(group, at),
+    ...checkScaleDown(group, at),
+  ];
+}
+
+type At = (prop: string) => string;
+
+function checkCounts(group: InstanceGroupOptions, at: At): string[] {
+  const problems = [
+    ...checkInteger(at('instanceCount'), group.instanceCount, 0, MAX_INSTANCE_COUNT),
+    ...checkInteger(at('minInstanceCount'), group.minInstanceCount, 0, MAX_INSTANCE_COUNT),
+  ];
+  const { instanceCount, minInstanceCount } = group;
+  if (minInstanceCount !== undefined && concrete(minInstanceCount) && concrete(instanceCount) && minInstanceCount > instanceCount) {
+    problems.push(`${at('minInstanceCount')} must not be above instanceCount ${instanceCount} (got ${minInstanceCount})`);
+  }
+  return problems;
+}
+
+function checkInstanceTypes(group: InstanceGroupOptions, at: At): string[] {
+  const { instanceType, instanceRequirements } = group;
+  if ((instanceType === undefined) === (instanceRequirements === undefined)) {
+    return [`${at('instanceType')}: give exactly one of instanceType and instanceRequirements (got ${instanceType === undefined ? 'neither' : 'both'})`];
+  }
+  const problems = checkCount(at('instanceRequirements'), instanceRequirements, 1, 20, 'instance types');
+  const types = instanceType ? [[at('instanceType'), instanceType] as const]
+    : (instanceRequirements ?? []).map((t, i) => [at(`instanceRequirements[${i}]`), t] as const);
+  for (const [prop, type] of types) {
+    if (!type.isUnresolved && !type.toString().startsWith('ml.')) {
+      problems.push(`${prop} must be an 'ml.' instance type such as 'ml.g5.8xlarge' (got ${show(type.toString())})`);
+    }
+  }
+  return problems;
+}
+
+function checkStorage(group: InstanceGroupOptions, at: At): string[] {
+  const problems: string[] = [];
+  const size = group.ebsVolumeSize;
+  if (size !== undefined && !size.isUnresolved()) {
+    const gib = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    if (!Number.isInteger(gib) || gib < 1 || gib > 16384) {
+      problems.push(`${at('ebsVolumeSize')} must be a whole number of GiB from 1 to 16384 (got ${gib} GiB)`);
+    }
+  }
+  if (group.ebsVolumeKmsKey && size === undefined) {
+    problems.push(`${at('ebsVolumeKmsKey')} needs ebsVolumeSize: the key encrypts the extra EBS volume (got no ebsVolumeSize)`);
+  }
+  if (group.fsxLustre) {
+    problems.push(...checkPattern(at('fsxLustre.mountName'), group.fsxLustre.mountName, /^[A-Za-z0-9_-]{1,8}$/,
+      '1-8 letters, digits, hyphens or underscores'));
+    problems.push(...checkMount(at('fsxLustre'), group.fsxLustre.dnsName, group.fsxLustre.mountPath));
+  }
+  if (group.fsxOpenZfs) {
+    problems.push(...checkMount(at('fsxOpenZfs'), group.fsxOpenZfs.dnsName, group.fsxOpenZfs.mountPath));
+  }
+  return problems;
+}
+
+function checkMount(prop: string, dnsName: string, mountPath: string | undefined): string[] {
+  const problems = checkPattern(`${prop}.dnsName`, dnsName, /^(fs|fc)i?-[0-9a-f]{8,}\..{4,253}$/,
+    'an FSx DNS name such as fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com');
+  if (mountPath !== undefined && concrete(mountPath)
+    && (mountPath.length < 1 || mountPath.length > 1024 || !mountPath.startsWith('/') || mountPath.includes('//') || (mountPath.length > 1 && mountPath.endsWith('/')))) {
+    problems.push(`${prop}.mountPath must be an absolute path of 1-1024 characters without '//' or a trailing '/' (got ${show(mountPath)})`);
+  }
+  return problems;
+}
+
+function checkDeepHealthChecks(checks: DeepHealthCheck[] | undefined, at: At): string[] {
+  if (checks === undefined || !concrete(checks)) return [];
+  const allowed = Object.values(DeepHealthCheck) as string[];
+  const problems = checkCount(at('deepHealthChecks'), checks, 1, 2, 'checks');
+  for (const check of checks) {
+    if (!allowed.includes(check)) {
+      problems.push(`${at('deepHealthChecks')} must contain only ${allowed.join(', ')} (got ${show(check)})`);
+    }
+  }
+  if (new Set(checks).size !== checks.length) {
+    problems.push(`${at('deepHealthChecks')} must not repeat a check (got ${show(checks)})`);
+  }
+  return problems;
+}
+
+function checkKubernetes(group: InstanceGroupOptions, at: At): string[] {
+  const problems: string[] = [];
+  const labels = group.labels ?? {};
+  problems.push(...checkCount(at('labels'), Object.keys(labels), 0, 50, 'labels'));
+  for (const [key, value] of Object.entries(labels)) {
+    problems.push(...checkK8sKey(at(`labels key`), key));
+    problems.push(...checkK8sValue(at(`labels[${show(key)}]`), value, 1));
+  }
+  const taints = group.taints ?? [];
+  problems.push(...checkCount(at('taints'), taints, 0, 50, 'taints'));
+  const effects = Object.values(TaintEffect) as string[];
+  taints.forEach((taint, i) => {
+    problems.push(...checkK8sKey(at(`taints[${i}].key`), taint.key));
+    if (taint.value !== undefined) problems.push(...checkK8sValue(at(`taints[${i}].value`), taint.value, 1));
+    if (concrete(taint.effect) && !effects.includes(taint.effect)) {
+      problems.push(`${at(`taints[${i}].effect`)} must be one of ${effects.join(', ')} (got ${show(taint.effect)})`);
+    }
+  });
+  return problems;
+}
+
+function checkK8sKey(prop: string, key: string): string[] {
+  if (!concrete(key)) return [];
+  const name = key.includes('/') ? key.slice(key.indexOf('/') + 1) : key;
+  if (key.length > 317 || name.length > 63 || !K8S_KEY.test(key)) {
+    return [`${prop} must be a Kubernetes qualified name of at most 317 characters, such as 'example.com/team' (got ${show(key)})`];
+  }
+  return [];
+}
+
+function checkK8sValue(prop: string, value: string, min: number): string[] {
+  if (!concrete(value)) return [];
+  if (value.length < min || value.length > 63 || !K8S_VALUE.test(value)) {
+    return [`${prop} must be ${min}-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (got ${show(value)})`];
+  }
+  return [];
+}
+
+function checkScheduledUpdate(group: InstanceGroupOptions, at: At): string[] {
+  const update = group.scheduledUpdate;
+  if (!update) return [];
+  const problems = checkPattern(at('scheduledUpdate.scheduleExpression'), update.scheduleExpression, CRON_6_FIELDS,
+    "a 6-field cron expression such as 'cron(0 3 ? * SUN *)'");
+  if (concrete(update.scheduleExpression) && update.scheduleExpression.length > 256) {
+    problems.push(`${at('scheduledUpdate.scheduleExpression')} must be at most 256 characters (got ${update.scheduleExpression.length})`);
+  }
+  for (const [name, batch] of [['maximumBatchSize', update.maximumBatchSize], ['rollbackMaximumBatchSize', update.rollbackMaximumBatchSize]] as const) {
+    if (!batch) continue;
+    if (concrete(batch.type) && !ROLLING_BATCH_TYPES.includes(batch.type)) {
+      problems.push(`${at(`scheduledUpdate.${name}.type`)} must be one of ${ROLLING_BATCH_TYPES.join(', ')} (got ${show(batch.type)})`);
+    }
+    problems.push(...checkInteger(at(`scheduledUpdate.${name}.value`), batch.value, 1, batch.type === 'CAPACITY_PERCENTAGE' ? 100 : MAX_INSTANCE_COUNT));
+  }
+  if (update.waitInterval) {
+    problems.push(...checkInteger(at('scheduledUpdate.waitInterval (seconds)'), update.waitInterval.toSeconds(), 0, 3600));
+  }
+  problems.push(...checkCount(at('scheduledUpdate.rollbackAlarmNames'), update.rollbackAlarmNames, 1, 10, 'alarm names'));
+  return problems;
+}
+
+function checkScaleDown(group: InstanceGroupOptions, at: At): string[] {
+  const scaleDown = group.scaleDown;
+  if (!scaleDown) return [];
+  const problems = checkInteger(at('scaleDown.chunkSize'), scaleDown.chunkSize, 1, 99);
+  const ids = scaleDown.removeNodeIds ?? [];
+  ids.forEach((id, i) => problems.push(...checkPattern(at(`scaleDown.removeNodeIds[${i}]`), id,
+    /^i-([0-9a-f]{8}|[0-9a-f]{17})$/, "an EC2 instance id: 'i-' and 8 or 17 hex digits")));
+  const concreteIds = ids.filter(concrete);
+  if (new Set(concreteIds).size !== concreteIds.length) {
+    problems.push(`${at('scaleDown.removeNodeIds')} must not repeat an id (got ${show(ids)})`);
+  }
+  return problems;
+}
