@@ -62,6 +62,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 // Helper modules of the Lambda handlers are bundled by esbuild, so they may import devDeps.
 project.eslint?.allowDevDeps('src/private/scale-down/**/*.ts');
+project.eslint?.allowDevDeps('examples/**/*.ts');
+project.eslint?.allowDevDeps('bench/**/*.ts');
+project.eslint?.allowDevDeps('integ/**/*.ts');
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('bench');
 project.eslint?.addLintPattern('integ');

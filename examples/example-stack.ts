@@ -2,6 +2,7 @@ import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
 import { App, Size, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { DeepHealthCheck, HyperPodEksCluster, InstanceType } from '../src';
 
@@ -16,14 +17,23 @@ export class HyperPodExampleStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
 
-    const vpc = new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      flowLogs: { rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+    });
     const eksCluster = new eks.Cluster(this, 'Eks', {
       vpc,
       version: eks.KubernetesVersion.V1_32,
       kubectlLayer: new KubectlV32Layer(this, 'Kubectl'),
       authenticationMode: eks.AuthenticationMode.API_AND_CONFIG_MAP,
       defaultCapacity: 0, // HyperPod nodes run the workloads
+      clusterLogging: [
+        eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
+        eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
+      ],
     });
+    suppressEksFindings(this, eksCluster);
 
     this.hyperPod = new HyperPodEksCluster(this, 'HyperPod', { eksCluster });
     this.hyperPod.addInstanceGroup('Accelerated', {
@@ -37,6 +47,28 @@ export class HyperPodExampleStack extends Stack {
       instanceType: InstanceType.ML_M5_2XLARGE,
       instanceCount: 2,
     });
+  }
+}
+
+/**
+ * cdk-nag findings of the EKS cluster and its aws-eks helper stacks: these belong to the
+ * example's EKS setup (aws-cdk-lib's own handlers), not to hyperpod-cdk.
+ */
+function suppressEksFindings(stack: Stack, eksCluster: eks.Cluster): void {
+  const reason = 'aws-cdk-lib aws-eks helper (kubectl and cluster handlers); its runtime and policies are chosen by aws-cdk-lib';
+  NagSuppressions.addResourceSuppressions(eksCluster, [
+    { id: 'AwsSolutions-EKS1', reason: 'The example keeps the public API endpoint so kubectl works from a laptop; restrict it with endpointAccess in production' },
+    { id: 'AwsSolutions-IAM4', reason },
+    { id: 'AwsSolutions-IAM5', reason },
+  ], true);
+  for (const id of ['@aws-cdk--aws-eks.ClusterResourceProvider', '@aws-cdk--aws-eks.KubectlProvider']) {
+    NagSuppressions.addResourceSuppressionsByPath(stack, `/${stack.stackName}/${id}`, [
+      { id: 'AwsSolutions-IAM4', reason },
+      { id: 'AwsSolutions-IAM5', reason },
+      { id: 'AwsSolutions-L1', reason },
+      { id: 'AwsSolutions-SF1', reason },
+      { id: 'AwsSolutions-SF2', reason },
+    ], true);
   }
 }
 

@@ -47,10 +47,21 @@ function show(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Where a lifecycle-script prefix is filled from (the BucketDeployment's asset path). */
+/** Where a lifecycle-script prefix is filled from: the deploying resource and the asset's files. */
 function scriptSource(resources: Array<[string, Resource]>, uri: unknown): string {
   const prefix = /lifecycle-scripts\/[0-9a-f]+\//.exec(show(uri))?.[0];
   const deployment = resources.find(([, r]) => r.Type === 'Custom::CDKBucketDeployment' && r.Properties?.DestinationBucketKeyPrefix === prefix);
-  const assetPath = deployment?.[1].Metadata?.['aws:asset:path'];
-  return deployment ? ` (deployed by ${deployment[0]}${assetPath ? ` from ${assetPath}` : ''})` : '';
+  if (!deployment) return '';
+  const key: string = deployment[1].Properties?.SourceObjectKeys?.[0] ?? '';
+  const assetDir = path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+  const files = fs.existsSync(assetDir) ? listFiles(assetDir).map((f) => path.relative(assetDir, f)) : [];
+  const firstComment = files.includes('on_create.sh')
+    ? fs.readFileSync(path.join(assetDir, 'on_create.sh'), 'utf8').split('\n').find((l) => l.startsWith('# '))?.slice(2)
+    : undefined;
+  return `\n          from local folder asset ${key.slice(0, 12)} (files: ${files.join(', ')})${firstComment ? `\n          "${firstComment}"` : ''}`;
+}
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }

@@ -9,8 +9,8 @@ import { Construct } from 'constructs';
 import { NodeProvisioningMode, NodeRecovery } from './enums';
 import { InstanceGroup, InstanceGroupOptions } from './instance-group';
 import { LifecycleScripts, LifecycleScriptsBinding, LifecycleScriptsHost } from './lifecycle-scripts';
+import { suppressBucketDeploymentFindings, suppressExecutionRoleFindings, suppressLifecycleBucketFindings } from './private/cluster-nag';
 import { HyperPodValidationError, throwIfProblems } from './private/errors';
-import { suppressClusterFindings } from './private/cluster-nag';
 import { generateClusterName } from './private/names';
 import { createNodeSecurityGroup, selectPrivateSubnets } from './private/network';
 import * as perms from './private/permissions';
@@ -282,7 +282,6 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     for (const [key, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(key, value);
     }
-    suppressClusterFindings(this);
     this.node.addValidation({ validate: () => this.validateGroupCount() });
 
     (props.instanceGroups ?? []).forEach((options, i) => {
@@ -344,12 +343,15 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     const hash = FileSystem.fingerprint(folder);
     const existing = this.deployments.get(hash);
     if (existing) return existing;
-    this.lifecycleBucket ??= new s3.Bucket(this, 'LifecycleBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    if (!this.lifecycleBucket) {
+      this.lifecycleBucket = new s3.Bucket(this, 'LifecycleBucket', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      suppressLifecycleBucketFindings(this.lifecycleBucket);
+    }
     const prefix = `lifecycle-scripts/${hash.slice(0, 16)}/`;
     const deployment = new s3deploy.BucketDeployment(this, `LifecycleScripts${hash.slice(0, 8)}`, {
       sources: [s3deploy.Source.asset(folder)],
@@ -358,6 +360,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
       retainOnDelete: true,
     });
     this.resource.node.addDependency(deployment);
+    suppressBucketDeploymentFindings(deployment, deployment.handlerRole);
     const result = { bucket: this.lifecycleBucket, prefix };
     this.deployments.set(hash, result);
     return result;
@@ -373,6 +376,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     for (const statement of perms.eksNodeStatements(this, network, this.eksCluster.clusterArn)) {
       role.addToPolicy(statement);
     }
+    suppressExecutionRoleFindings(role);
     return role;
   }
 

@@ -91,10 +91,10 @@ export abstract class LifecycleScripts {
  */
 export interface LifecycleScriptsBinding {
   readonly config: LifecycleScriptsConfig;
-  /** Grants a role what it needs to read the scripts. */
-  grantRead(role: iam.IRole): void;
   /** Where the scripts come from, for people (summaries, errors). */
   readonly description: string;
+  /** Grants a role what it needs to read the scripts. */
+  grantRead(role: iam.IRole): void;
 }
 
 const DEFAULT_EKS_FOLDER = path.join(__dirname, '..', 'lifecycle', 'eks');

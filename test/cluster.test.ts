@@ -143,16 +143,17 @@ describe('execution role', () => {
   });
 
   test('read on the lifecycle-script prefix of the bucket', () => {
-    const s3 = statements().filter((s: any) => String(s.Action).startsWith('s3:'));
-    expect(s3.map((s: any) => s.Action)).toEqual(['s3:ListBucket', 's3:GetObject']);
-    expect(JSON.stringify(s3[1].Resource)).toMatch(/HyperPodLifecycleBucket.*\/lifecycle-scripts\/[0-9a-f]{16}\/\*/);
+    const reads = statements().filter((s: any) => String(s.Action).startsWith('s3:'));
+    expect(reads.map((s: any) => s.Action)).toEqual(['s3:ListBucket', 's3:GetObject']);
+    expect(JSON.stringify(reads[1].Resource)).toMatch(/HyperPodLifecycleBucket.*\/lifecycle-scripts\/[0-9a-f]{16}\/\*/);
   });
 
   test('a given role is used, and only granted read on the scripts', () => {
     const { stack: s, eksCluster } = testStack();
     const role = new iam.Role(s, 'Mine', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     new HyperPodEksCluster(s, 'HyperPod', {
-      eksCluster, executionRole: role,
+      eksCluster,
+      executionRole: role,
       instanceGroups: [{ instanceGroupName: 'w', instanceType: InstanceType.ML_T3_MEDIUM, instanceCount: 1 }],
     });
     const t = Template.fromStack(s);
@@ -253,7 +254,8 @@ describe('instance group props', () => {
   });
 
   test('on-demand capacity', () => {
-    expect(group({ instanceType: InstanceType.ML_M5_LARGE, instanceCount: 1, capacityType: CapacityType.ON_DEMAND }).rendered.CapacityRequirements).toEqual({ OnDemand: {} });
+    const { rendered } = group({ instanceType: InstanceType.ML_M5_LARGE, instanceCount: 1, capacityType: CapacityType.ON_DEMAND });
+    expect(rendered.CapacityRequirements).toEqual({ OnDemand: {} });
   });
 
   test('InstanceType.of accepts any ml type', () => {
@@ -265,8 +267,10 @@ describe('instance group props', () => {
     const cluster = new HyperPodEksCluster(stack, 'HyperPod', { eksCluster });
     const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'GroupSg', 'sg-0fedcba9876543210');
     cluster.addInstanceGroup('ZoneB', {
-      instanceType: InstanceType.ML_G5_XLARGE, instanceCount: 1,
-      vpcSubnets: { subnets: [vpc.privateSubnets[1]] }, securityGroups: [sg],
+      instanceType: InstanceType.ML_G5_XLARGE,
+      instanceCount: 1,
+      vpcSubnets: { subnets: [vpc.privateSubnets[1]] },
+      securityGroups: [sg],
     });
     const t = Template.fromStack(stack);
     expect(onlyGroup(t).OverrideVpcConfig).toEqual({
@@ -282,7 +286,8 @@ describe('instance group props', () => {
     const bucket = s3.Bucket.fromBucketName(stack, 'Scripts', 'sagemaker-my-scripts');
     const cluster = new HyperPodEksCluster(stack, 'HyperPod', { eksCluster });
     cluster.addInstanceGroup('W', {
-      instanceType: InstanceType.ML_G5_XLARGE, instanceCount: 1,
+      instanceType: InstanceType.ML_G5_XLARGE,
+      instanceCount: 1,
       lifecycleScripts: LifecycleScripts.fromBucket(bucket, 'lifecycle/v3', 'on_create.sh'),
     });
     const t = Template.fromStack(stack);
@@ -315,7 +320,9 @@ describe('cluster props', () => {
     const { stack, eksCluster, vpc } = testStack();
     const sg = new ec2.SecurityGroup(stack, 'Mine', { vpc });
     new HyperPodEksCluster(stack, 'HyperPod', {
-      eksCluster, securityGroups: [sg], vpcSubnets: { subnets: [vpc.privateSubnets[0]] },
+      eksCluster,
+      securityGroups: [sg],
+      vpcSubnets: { subnets: [vpc.privateSubnets[0]] },
       instanceGroups: [{ instanceGroupName: 'w', instanceType: InstanceType.ML_T3_MEDIUM, instanceCount: 1 }],
     });
     const t = Template.fromStack(stack);
@@ -387,12 +394,15 @@ describe('scale-down wiring', () => {
     const { stack, eksCluster } = testStack();
     const cluster = new HyperPodEksCluster(stack, 'HyperPod', { eksCluster });
     cluster.addInstanceGroup('W', {
-      instanceType: InstanceType.ML_T3_MEDIUM, instanceCount: 3,
+      instanceType: InstanceType.ML_T3_MEDIUM,
+      instanceCount: 3,
       scaleDown: { removeNodeIds: ['i-0123456789abcdef0'], order: ScaleDownOrder.OLDEST_FIRST, chunkSize: 10 },
     });
     Template.fromStack(stack).hasResourceProperties('Custom::HyperPodScaleDown', {
       ClusterName: cluster.clusterName,
-      InstanceGroups: [{ InstanceGroupName: 'w', InstanceCount: 3, RemoveNodeIds: ['i-0123456789abcdef0'], Order: 'OldestFirst', ChunkSize: 10 }],
+      InstanceGroups: [{
+        InstanceGroupName: 'w', InstanceCount: 3, RemoveNodeIds: ['i-0123456789abcdef0'], Order: 'OldestFirst', ChunkSize: 10,
+      }],
     });
   });
 });

@@ -65,7 +65,7 @@ function bashSyntax(file: string): string | undefined {
   if (syntaxChecked.has(content)) {
     return syntaxChecked.get(content);
   }
-  const run = spawnSync('bash', ['-n'], { input: content, encoding: 'utf8' });
+  const run = spawnSync('bash', ['-n'], { input: content, encoding: 'utf8', env: process.env });
   let result: string | undefined;
   if (run.error) {
     result = (run.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no-bash' : run.error.message;

@@ -23,7 +23,7 @@ export function createNodeSecurityGroup(scope: Construct, id: string, vpc: ec2.I
     description: 'All traffic between HyperPod nodes (EFA)',
   });
   sg.connections.allowFrom(eksSecurityGroup, ec2.Port.allTraffic(), 'All traffic from the EKS cluster security group');
-  sg.connections.allowTo(eksSecurityGroup, ec2.Port.allTraffic(), 'All traffic to the EKS cluster security group');
+  eksSecurityGroup.addIngressRule(sg, ec2.Port.allTraffic(), 'All traffic from HyperPod nodes');
   return sg;
 }
 

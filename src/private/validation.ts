@@ -181,7 +181,7 @@ function checkKubernetes(group: InstanceGroupOptions, at: At): string[] {
   const labels = group.labels ?? {};
   problems.push(...checkCount(at('labels'), Object.keys(labels), 0, 50, 'labels'));
   for (const [key, value] of Object.entries(labels)) {
-    problems.push(...checkK8sKey(at(`labels key`), key));
+    problems.push(...checkK8sKey(at('labels key'), key));
     problems.push(...checkK8sValue(at(`labels[${show(key)}]`), value, 1));
   }
   const taints = group.taints ?? [];
