@@ -1,13 +1,11 @@
 // `npm run bench`: benchmarks, not tests. Prints results; never fails on a number.
+import { benchScaleDown } from './scale-down';
 import { benchSynth } from './synth';
 
 async function main(): Promise<void> {
   benchSynth();
-  const scaleDown = await import('./scale-down').catch(() => undefined);
-  if (scaleDown) {
-    console.log('');
-    await scaleDown.benchScaleDown();
-  }
+  console.log('');
+  await benchScaleDown();
 }
 
 main().catch((err) => {

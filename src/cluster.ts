@@ -242,8 +242,9 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     }
     problems.push(...checkTags(props.tags));
     const timeout = props.scaleDown?.timeout;
-    if (timeout && !Token.isUnresolved(timeout.toSeconds()) && (timeout.toSeconds() < 60 || timeout.toSeconds() > 3600)) {
-      problems.push(`scaleDown.timeout must be from 1 minute to 1 hour (got ${timeout.toHumanString()})`);
+    if (timeout && !Token.isUnresolved(timeout.toSeconds())
+      && (timeout.toSeconds() < 120 || timeout.toSeconds() > 3600 || timeout.toSeconds() % 30 !== 0)) {
+      problems.push(`scaleDown.timeout must be from 2 minutes to 1 hour, in whole 30-second steps (got ${timeout.toHumanString()})`);
     }
     throwIfProblems(this, problems);
 

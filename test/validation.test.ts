@@ -1,3 +1,4 @@
+import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
 import { Duration, Lazy, Size, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
@@ -126,7 +127,8 @@ describe('cluster validation', () => {
     ['cluster name of 64 characters', { clusterName: 'c'.repeat(64) }, /clusterName must be 1-63 characters/],
     ['51 tags', { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }, /tags must have 0-50 tags \(got 51\)/],
     ['tag value of 257 characters', { tags: { team: 'v'.repeat(257) } }, /tags\["team"\] value must be at most 256 characters \(got 257\)/],
-    ['scale-down timeout over an hour', { scaleDown: { timeout: Duration.hours(2) } }, /scaleDown.timeout must be from 1 minute to 1 hour \(got 2 hours\)/],
+    ['scale-down timeout over an hour', { scaleDown: { timeout: Duration.hours(2) } }, /scaleDown.timeout must be from 2 minutes to 1 hour, in whole 30-second steps \(got 2 hours\)/],
+    ['scale-down timeout not a multiple of 30 s', { scaleDown: { timeout: Duration.seconds(200) } }, /in whole 30-second steps \(got 3 minutes 20 seconds\)/],
   ])('%s', (_what, props, message) => {
     const { stack, eksCluster } = testStack();
     expect(() => new HyperPodEksCluster(stack, 'HyperPod', { eksCluster, ...props })).toThrow(message);
@@ -193,7 +195,7 @@ describe('cluster validation', () => {
   test('EKS authentication mode CONFIG_MAP is rejected', () => {
     const { stack, vpc } = testStack();
     const eksCluster = new eks.Cluster(stack, 'RealEks', {
-      vpc, version: eks.KubernetesVersion.V1_32, authenticationMode: eks.AuthenticationMode.CONFIG_MAP, defaultCapacity: 0,
+      vpc, version: eks.KubernetesVersion.V1_32, authenticationMode: eks.AuthenticationMode.CONFIG_MAP, defaultCapacity: 0, kubectlLayer: new KubectlV32Layer(stack, 'K'),
     });
     expect(() => new HyperPodEksCluster(stack, 'HyperPod', { eksCluster }))
       .toThrow(/eksCluster.authenticationMode must be API or API_AND_CONFIG_MAP for HyperPod \(got CONFIG_MAP\)/);
@@ -201,7 +203,7 @@ describe('cluster validation', () => {
 
   test('EKS authentication mode left at its CONFIG_MAP default is rejected', () => {
     const { stack, vpc } = testStack();
-    const eksCluster = new eks.Cluster(stack, 'RealEks', { vpc, version: eks.KubernetesVersion.V1_32, defaultCapacity: 0 });
+    const eksCluster = new eks.Cluster(stack, 'RealEks', { vpc, version: eks.KubernetesVersion.V1_32, defaultCapacity: 0, kubectlLayer: new KubectlV32Layer(stack, 'K') });
     expect(() => new HyperPodEksCluster(stack, 'HyperPod', { eksCluster })).toThrow(/got the default, CONFIG_MAP/);
   });
 

@@ -6,7 +6,7 @@ import { OnEventFunction } from './on-event-function';
 import { suppressNag } from '../nag';
 import { scaleDownStatements } from '../permissions';
 
-/** The Provider framework polls at most this long (its own limit is 2 hours; ours 1 hour). */
+/** The Provider framework polls at most 1 hour (aws-cdk-lib's limit; ServiceTimeout is capped at 3600 s too). */
 export const MAX_SCALE_DOWN_TIMEOUT = Duration.hours(1);
 export const DEFAULT_SCALE_DOWN_TIMEOUT = Duration.minutes(30);
 const QUERY_INTERVAL = Duration.seconds(30);

@@ -1,6 +1,6 @@
 import { CustomResource, Duration, Lazy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ScaleDownProvider } from './provider';
+import { DEFAULT_SCALE_DOWN_TIMEOUT, ScaleDownProvider } from './provider';
 import { SCALE_DOWN_RESOURCE_TYPE, ScaleDownGroupProperties, ScaleDownProperties } from './types';
 import type { InstanceGroup } from '../../instance-group';
 import { ScaleDownOrder } from '../../scale-down';
@@ -29,6 +29,8 @@ export class ScaleDownResource extends Construct {
       resourceType: SCALE_DOWN_RESOURCE_TYPE,
       properties: {
         ClusterName: props.clusterName,
+        // isComplete gives up a minute before the Provider does, with a message naming the nodes left
+        TimeoutSeconds: (props.timeout ?? DEFAULT_SCALE_DOWN_TIMEOUT).toSeconds() - 60,
         InstanceGroups: Lazy.any({ produce: () => renderProperties(props.clusterName, props.groups()).InstanceGroups }),
       },
     });

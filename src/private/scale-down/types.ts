@@ -32,6 +32,14 @@ export interface ScaleDownProperties {
   readonly ClusterName: string;
   /** One entry per instance group of the cluster. */
   readonly InstanceGroups: ScaleDownGroupProperties[];
+  /**
+   * Optional: seconds after `onEvent` started at which `isComplete` stops waiting and fails
+   * the deployment naming what is left (nodes in use, TargetCount not lowered). Set it a little
+   * below the Provider's `totalTimeout` (e.g. `totalTimeout - 2 x queryInterval`), so the user
+   * sees that message rather than the Provider's bare "Operation timed out". String in events.
+   * When absent, `isComplete` waits until the Provider times out.
+   */
+  readonly TimeoutSeconds?: number | string;
 }
 
 /** Hard limits of BatchDeleteClusterNodes this project honours. */

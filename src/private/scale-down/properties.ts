@@ -1,0 +1,90 @@
+/**
+ * Reads the `Custom::HyperPodScaleDown` resource properties back into numbers and lists.
+ * CloudFormation hands every scalar to the handler as a string.
+ */
+import { GroupPolicy } from './plan';
+import { MAX_INSTANCE_IDS_PER_CALL, SCALE_DOWN_RESOURCE_TYPE, ScaleDownOrderValue } from './types';
+
+/** One group's policy plus its delete chunk size. */
+export interface GroupRequest extends GroupPolicy {
+  /** Instance ids per `BatchDeleteClusterNodes` call, 1-99. */
+  readonly chunkSize: number;
+}
+
+/** The parsed resource properties. */
+export interface ScaleDownRequestProperties {
+  readonly clusterName: string;
+  readonly groups: GroupRequest[];
+  /** Seconds after the operation started at which `isComplete` stops waiting and fails. */
+  readonly timeoutSeconds?: number;
+}
+
+const ORDERS: readonly ScaleDownOrderValue[] = ['NewestFirst', 'OldestFirst'];
+
+function asInteger(value: unknown, what: string, min: number, max: number, problems: string[]): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  return n;
+}
+
+/**
+ * Parses and checks the resource properties; throws one error listing every problem.
+ *
+ * @param raw `event.ResourceProperties`
+ */
+export function parseProperties(raw: Record<string, unknown> | undefined): ScaleDownRequestProperties {
+  const problems: string[] = [];
+  const props = raw ?? {};
+  const clusterName = props.ClusterName;
+  if (typeof clusterName !== 'string' || clusterName === '') {
+    problems.push(`ClusterName must be a non-empty string, got ${JSON.stringify(clusterName)}`);
+  }
+  const rawGroups = props.InstanceGroups ?? [];
+  if (!Array.isArray(rawGroups)) {
+    problems.push(`InstanceGroups must be a list, got ${JSON.stringify(rawGroups)}`);
+  }
+  const groups: GroupRequest[] = [];
+  const names = new Set<string>();
+  (Array.isArray(rawGroups) ? rawGroups : []).forEach((entry: Record<string, unknown> | null, i: number) => {
+    const g = entry ?? {};
+    const name = g.InstanceGroupName;
+    const where = `InstanceGroups[${i}]`;
+    if (typeof name !== 'string' || name === '') {
+      problems.push(`${where}.InstanceGroupName must be a non-empty string, got ${JSON.stringify(name)}`);
+      return;
+    }
+    if (names.has(name)) {
+      problems.push(`${where}: instance group "${name}" appears twice`);
+    }
+    names.add(name);
+    const desiredCount = asInteger(g.InstanceCount, `${where}.InstanceCount`, 0, Number.MAX_SAFE_INTEGER, problems);
+    const chunkSize = g.ChunkSize === undefined
+      ? MAX_INSTANCE_IDS_PER_CALL
+      : asInteger(g.ChunkSize, `${where}.ChunkSize`, 1, MAX_INSTANCE_IDS_PER_CALL, problems);
+    const order = g.Order ?? 'NewestFirst';
+    if (!ORDERS.includes(order as ScaleDownOrderValue)) {
+      problems.push(`${where}.Order must be one of ${ORDERS.join(', ')}, got ${JSON.stringify(order)}`);
+    }
+    const ids = g.RemoveNodeIds ?? [];
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) {
+      problems.push(`${where}.RemoveNodeIds must be a list of strings, got ${JSON.stringify(ids)}`);
+    }
+    groups.push({
+      group: name,
+      desiredCount: desiredCount ?? 0,
+      chunkSize: chunkSize ?? MAX_INSTANCE_IDS_PER_CALL,
+      order: order as ScaleDownOrderValue,
+      removeNodeIds: Array.isArray(ids) ? ids.map(String) : [],
+    });
+  });
+  const timeoutSeconds = props.TimeoutSeconds === undefined
+    ? undefined
+    : asInteger(props.TimeoutSeconds, 'TimeoutSeconds', 1, 24 * 3600, problems);
+  if (problems.length > 0) {
+    throw new Error(`invalid ${SCALE_DOWN_RESOURCE_TYPE} properties:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+  return { clusterName: clusterName as string, groups, timeoutSeconds };
+}

@@ -1,0 +1,92 @@
+/**
+ * What the scale-down handlers hand back to CloudFormation: small `Data` attributes and
+ * bounded error messages. CloudFormation rejects a custom-resource response over 4 KB, and the
+ * Provider framework merges `onEvent`'s `Data` into the final response, so both stay small.
+ */
+
+/** Budget for the JSON of one handler's `Data` (onEvent + isComplete stay well under 4 KB). */
+export const DATA_BUDGET_BYTES = 1500;
+
+/** Budget for an error message (CloudFormation shows it as the status reason). */
+export const MESSAGE_BUDGET_CHARS = 1500;
+
+/** `Data` key of the total number of nodes removed. */
+export const REMOVED_TOTAL_KEY = 'Removed';
+/** `Data` key set when per-group keys were left out to stay within the budget. */
+export const TRUNCATED_KEY = 'Truncated';
+/** `Data` key of when `onEvent` started (ISO 8601). */
+export const STARTED_AT_KEY = 'StartedAt';
+
+/** `Data` key of the nodes removed from one group. */
+export function removedKey(group: string): string {
+  return `Removed.${group}`;
+}
+
+/** `Data` key of a group's state before the scale-down (passed from onEvent to isComplete). */
+export function beforeKey(group: string): string {
+  return `Before.${group}`;
+}
+
+/** A group's state when `onEvent` started. */
+export interface GroupBefore {
+  /** Nodes not shutting down. */
+  readonly existing: number;
+  /** `TargetCount` from DescribeCluster, when it was given. */
+  readonly targetCount?: number;
+}
+
+/** Encodes `GroupBefore` as `existing,target` (flat string, as CloudFormation attributes are). */
+export function encodeBefore(before: GroupBefore): string {
+  return `${before.existing},${before.targetCount ?? ''}`;
+}
+
+/** Decodes `encodeBefore`'s output; `undefined` when absent or malformed. */
+export function decodeBefore(value: unknown): GroupBefore | undefined {
+  const match = typeof value === 'string' ? /^(\d+),(\d*)$/.exec(value) : null;
+  if (!match) {
+    return undefined;
+  }
+  return { existing: Number(match[1]), targetCount: match[2] === '' ? undefined : Number(match[2]) };
+}
+
+/**
+ * Builds `Data` from entries in priority order, leaving out the entries that would push its
+ * JSON over `budget` bytes (then `Truncated` is `true`).
+ */
+export function boundedData(entries: ReadonlyArray<readonly [string, string]>, budget = DATA_BUDGET_BYTES): Record<string, string> {
+  const data: Record<string, string> = {};
+  let size = 2 + JSON.stringify({ [TRUNCATED_KEY]: 'true' }).length;
+  let truncated = false;
+  for (const [key, value] of entries) {
+    const cost = JSON.stringify(key).length + JSON.stringify(value).length + 2;
+    if (size + cost > budget) {
+      truncated = true;
+      continue;
+    }
+    data[key] = value;
+    size += cost;
+  }
+  if (truncated) {
+    data[TRUNCATED_KEY] = 'true';
+  }
+  return data;
+}
+
+/**
+ * `head` then one problem a line, cut to about `maxChars` with a count of what was left out.
+ * A single problem longer than a third of the budget is cut too.
+ */
+export function boundedMessage(head: string, problems: readonly string[], maxChars = MESSAGE_BUDGET_CHARS): string {
+  const lineMax = Math.floor(maxChars / 3);
+  let message = head;
+  for (let i = 0; i < problems.length; i++) {
+    const problem = problems[i].length > lineMax ? `${problems[i].slice(0, lineMax)}...` : problems[i];
+    const line = `\n  - ${problem}`;
+    const rest = problems.length - i;
+    if (message.length + line.length > maxChars) {
+      return `${message}\n  ... and ${rest} more (see the function's log)`;
+    }
+    message += line;
+  }
+  return message;
+}

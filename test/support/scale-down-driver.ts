@@ -1,0 +1,87 @@
+/**
+ * Drives the scale-down handlers the way the CDK Provider framework does (onEvent once, then
+ * isComplete until complete, an error, or the poll budget that stands for totalTimeout), with
+ * the real AWS SDK client pointed at the SageMaker stand-in.
+ */
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { FakeSageMaker } from './fake-sagemaker';
+import { HandlerContext, isComplete, onEvent, ScaleDownRequest } from '../../src/private/scale-down/handler';
+import { CLIENT_RETRY_SETTINGS, SageMakerScaleDownApi } from '../../src/private/scale-down/sagemaker';
+
+// The SDK warns once that Node 20 support ends; projen tasks set this too.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** The client inside jest: static fake credentials (the default chain needs a dynamic import jest cannot run). */
+export function testClient(fake: FakeSageMaker, overrides: { maxAttempts?: number } = {}): SageMakerClient {
+  return new SageMakerClient({
+    ...CLIENT_RETRY_SETTINGS,
+    ...overrides,
+    endpoint: fake.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' },
+  });
+}
+
+/** How a simulated deployment ended. */
+export interface ProviderRun {
+  /** `complete`, `error` (a handler threw: CloudFormation shows the message), or `timeout` (poll budget used up). */
+  readonly outcome: 'complete' | 'error' | 'timeout';
+  readonly physicalResourceId?: string;
+  /** onEvent's Data merged with isComplete's, as the framework sends it. */
+  readonly data?: Record<string, unknown>;
+  readonly error?: Error;
+  /** isComplete calls made. */
+  readonly polls: number;
+  readonly logs: Array<Record<string, unknown>>;
+}
+
+/** Options of `runProvider`. */
+export interface RunOptions {
+  /** isComplete calls before giving up like the Provider's totalTimeout. @default 10 */
+  readonly maxPolls?: number;
+  /** The client to use; the run destroys it at the end. @default testClient(fake) */
+  readonly client?: SageMakerClient;
+  readonly now?: () => number;
+}
+
+/** A CloudFormation request for the stand-in's cluster. */
+export function request(type: string, groups: Array<Record<string, unknown>>, extra: Record<string, unknown> = {},
+  clusterName = 'demo'): ScaleDownRequest {
+  return {
+    RequestType: type,
+    LogicalResourceId: 'ScaleDown',
+    RequestId: 'req-1',
+    PhysicalResourceId: type === 'Create' ? undefined : clusterName,
+    ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x', ClusterName: clusterName, InstanceGroups: groups, ...extra },
+  };
+}
+
+/** Runs onEvent, then isComplete until it settles. */
+export async function runProvider(fake: FakeSageMaker, event: ScaleDownRequest, options: RunOptions = {}): Promise<ProviderRun> {
+  const logs: Array<Record<string, unknown>> = [];
+  const client = options.client ?? testClient(fake);
+  const ctx: HandlerContext = { api: new SageMakerScaleDownApi(client), log: (r) => logs.push(r), now: options.now };
+  const maxPolls = options.maxPolls ?? 10;
+  let polls = 0;
+  try {
+    const first = await onEvent(event, ctx);
+    // The framework passes onEvent's output into every isComplete event.
+    const next: ScaleDownRequest = { ...event, ...first };
+    while (polls < maxPolls) {
+      polls++;
+      const result = await isComplete(next, ctx);
+      if (result.IsComplete) {
+        const data = { ...first.Data, ...result.Data };
+        return { outcome: 'complete', physicalResourceId: first.PhysicalResourceId, data, polls, logs };
+      }
+      if (result.Data !== undefined) {
+        throw new Error('"Data" is not allowed if "IsComplete" is "False"'); // as the framework says
+      }
+    }
+    return { outcome: 'timeout', physicalResourceId: first.PhysicalResourceId, polls, logs };
+  } catch (err) {
+    return { outcome: 'error', error: err as Error, polls, logs };
+  } finally {
+    client.destroy();
+  }
+}
