@@ -217,7 +217,6 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
   private readonly grants = new Set<string>();
   private readonly deployments = new Map<string, { bucket: s3.IBucket; prefix: string }>();
   private readonly groupsScope: Construct;
-  private readonly scaleDown?: ScaleDownResource;
   private lifecycleBucket?: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: HyperPodEksClusterProps) {
@@ -272,12 +271,12 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     this.groupsScope = new Construct(this, 'InstanceGroups');
 
     if (props.scaleDown?.enabled ?? true) {
-      this.scaleDown = new ScaleDownResource(this, 'ScaleDown', {
+      const scaleDown = new ScaleDownResource(this, 'ScaleDown', {
         clusterName: this.clusterName,
         timeout: props.scaleDown?.timeout,
         groups: () => [...this.groupsByName.values()].map((g) => g.group),
       });
-      this.resource.node.addDependency(this.scaleDown);
+      this.resource.node.addDependency(scaleDown);
     }
 
     for (const [key, value] of Object.entries(props.tags ?? {})) {

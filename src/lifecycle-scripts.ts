@@ -91,8 +91,6 @@ export abstract class LifecycleScripts {
  */
 export interface LifecycleScriptsBinding {
   readonly config: LifecycleScriptsConfig;
-  /** Where the scripts come from, for people (summaries, errors). */
-  readonly description: string;
   /** Grants a role what it needs to read the scripts. */
   grantRead(role: iam.IRole): void;
 }
@@ -107,7 +105,7 @@ class AssetLifecycleScripts extends LifecycleScripts {
   public _bind(host: LifecycleScriptsHost): LifecycleScriptsBinding {
     checkScriptFolder(host, this.folder, this.onCreate);
     const { bucket, prefix } = host._deployFolder(this.folder);
-    return bindBucket(bucket, prefix, this.onCreate, `local folder ${this.folder}`);
+    return bindBucket(bucket, prefix, this.onCreate);
   }
 }
 
@@ -120,17 +118,13 @@ class BucketLifecycleScripts extends LifecycleScripts {
     const prefix = Token.isUnresolved(this.prefix) || this.prefix === '' || this.prefix.endsWith('/')
       ? this.prefix
       : `${this.prefix}/`;
-    const description = Token.isUnresolved(this.bucket.bucketName)
-      ? `bucket ${this.bucket.node.path}, prefix ${prefix}`
-      : `s3://${this.bucket.bucketName}/${prefix}`;
-    return bindBucket(this.bucket, prefix, this.onCreate, description);
+    return bindBucket(this.bucket, prefix, this.onCreate);
   }
 }
 
-function bindBucket(bucket: s3.IBucket, prefix: string, onCreate: string, description: string): LifecycleScriptsBinding {
+function bindBucket(bucket: s3.IBucket, prefix: string, onCreate: string): LifecycleScriptsBinding {
   return {
     config: { sourceS3Uri: `s3://${bucket.bucketName}/${prefix}`, onCreate },
-    description,
     grantRead: (role) => {
       for (const statement of lifecycleReadStatements(bucket.bucketArn, prefix)) {
         role.addToPrincipalPolicy(statement);

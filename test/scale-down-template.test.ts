@@ -56,6 +56,11 @@ describe('scale-down custom resource in the template', () => {
     expect(JSON.stringify(Template.fromStack(s).findResources('AWS::StepFunctions::StateMachine'))).toMatch(/\\"MaxAttempts\\":120/);
   });
 
+  test('a timeout of whole 30-second steps (not whole minutes) gets its own provider', () => {
+    const { stack: s } = testCluster({ scaleDown: { timeout: Duration.seconds(150) } });
+    expect(JSON.stringify(Template.fromStack(s).findResources('AWS::StepFunctions::StateMachine'))).toMatch(/\\"MaxAttempts\\":5/);
+  });
+
   test('disabled: no custom resource, no provider', () => {
     const t = Template.fromStack(testCluster({ scaleDown: { enabled: false } }).stack);
     t.resourceCountIs('Custom::HyperPodScaleDown', 0);

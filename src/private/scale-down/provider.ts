@@ -19,10 +19,10 @@ const QUERY_INTERVAL = Duration.seconds(30);
 export class ScaleDownProvider extends Construct {
   public static getOrCreate(scope: Construct, timeout: Duration = DEFAULT_SCALE_DOWN_TIMEOUT): ScaleDownProvider {
     const stack = Stack.of(scope);
-    const minutes = timeout.toMinutes();
-    const id = minutes === DEFAULT_SCALE_DOWN_TIMEOUT.toMinutes()
+    const seconds = timeout.toSeconds(); // timeouts come in 30-second steps, not whole minutes
+    const id = seconds === DEFAULT_SCALE_DOWN_TIMEOUT.toSeconds()
       ? 'HyperPodScaleDownProvider'
-      : `HyperPodScaleDownProvider${minutes}m`;
+      : `HyperPodScaleDownProvider${seconds}s`;
     return (stack.node.tryFindChild(id) as ScaleDownProvider | undefined) ?? new ScaleDownProvider(stack, id, timeout);
   }
 
