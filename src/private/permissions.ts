@@ -55,6 +55,14 @@ export const SCALE_DOWN_ACTIONS = [
   'sagemaker:ListClusterNodes',
 ];
 
+/** What a capacity wait calls: cluster and node state, and events for its failure message. */
+export const CAPACITY_WAIT_ACTIONS = [
+  'sagemaker:DescribeCluster',
+  'sagemaker:ListClusterNodes',
+  'sagemaker:ListClusterEvents',
+  'sagemaker:DescribeClusterEvent',
+];
+
 function ec2Arn(scope: IConstruct, resource: string, resourceName: string): string {
   return Stack.of(scope).formatArn({ service: 'ec2', resource, resourceName });
 }
@@ -129,14 +137,14 @@ export function lifecycleReadStatements(bucketArn: string, prefix: string): iam.
 }
 
 /**
- * The scale-down handler's permissions. The cluster's ARN holds an id that exists only after
- * creation, and the handler runs before the cluster resource, so the scope is every HyperPod
- * cluster of this account and Region.
+ * What the custom-resource Lambda functions may call for one use: `scaleDown` deletes nodes,
+ * `capacity` reads events. Scoped to the clusters of the stack's account and Region: a
+ * cluster ARN holds an id that exists only after creation.
  */
-export function scaleDownStatements(scope: IConstruct): iam.PolicyStatement[] {
+export function handlerStatements(scope: IConstruct, use: 'scaleDown' | 'capacity'): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
-      actions: SCALE_DOWN_ACTIONS,
+      actions: use === 'scaleDown' ? SCALE_DOWN_ACTIONS : CAPACITY_WAIT_ACTIONS,
       resources: [Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'cluster', resourceName: '*' })],
     }),
   ];

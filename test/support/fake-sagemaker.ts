@@ -1,6 +1,6 @@
 /**
  * A local stand-in of the SageMaker awsJson1_1 API (ListClusterNodes, DescribeCluster,
- * BatchDeleteClusterNodes) for one HyperPod cluster, on 127.0.0.1 and a random port, with
+ * BatchDeleteClusterNodes, ListClusterEvents, DescribeClusterEvent) for one HyperPod cluster, on 127.0.0.1 and a random port, with
  * fault injection. The real AWS SDK client talks to it (endpoint override or the
  * `AWS_ENDPOINT_URL_SAGEMAKER` variable).
  */
@@ -13,6 +13,8 @@ export interface FakeNode {
   instanceId?: string;
   logicalId?: string;
   status: string;
+  /** `InstanceStatus.Message`. */
+  message?: string;
   /** Epoch seconds. */
   launchTime: number;
   /** Listing number from which a node that is shutting down is no longer listed. */
@@ -33,6 +35,20 @@ export interface FakeSageMakerOptions {
    * still appears as ShuttingDown before it disappears. @default 1
    */
   readonly shutdownListings?: number;
+}
+
+/** A cluster event of the stand-in. */
+export interface FakeEvent {
+  id: string;
+  /** Epoch seconds. */
+  time: number;
+  level: 'Info' | 'Warn' | 'Error';
+  resourceType: 'Cluster' | 'InstanceGroup' | 'Instance';
+  group?: string;
+  instanceId?: string;
+  description?: string;
+  /** Returned by DescribeClusterEvent in the metadata member that fits `resourceType`. */
+  failureMessage?: string;
 }
 
 /** One BatchDeleteClusterNodes request as the stand-in saw it. */
@@ -64,6 +80,15 @@ export class FakeSageMaker {
   public clusterExists = true;
   /** When false, accepted deletes leave the group's TargetCount as it was. */
   public targetCountDrops = true;
+  /** `Continuous` by default; anything else makes the event operations answer ValidationException. */
+  public provisioningMode = 'Continuous';
+  /** When true, the event operations answer AccessDeniedException. */
+  public eventsDenied = false;
+  /** Cluster events (any order; answers sort them). Add with `addEvent`. */
+  public readonly events: FakeEvent[] = [];
+  /** Called before every answer with the operation name: lets a test move nodes along as time passes. */
+  public onCall?: (op: string, fake: FakeSageMaker) => void;
+  public readonly clusterArn = 'arn:aws:sagemaker:us-east-1:123456789012:cluster/abcdef123456';
   public latencyMs: number;
   public shutdownListings: number;
   /** Requests received, by operation (faulted ones included). */
@@ -120,6 +145,18 @@ export class FakeSageMaker {
     this.nodeFaults.set(id, { code, message, times });
   }
 
+  /** Adds an event (id and time made up when absent) and returns it. */
+  public addEvent(event: Partial<FakeEvent> & Pick<FakeEvent, 'level' | 'resourceType'>): FakeEvent {
+    const n = this.events.length + 1;
+    const full: FakeEvent = {
+      id: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+      time: 1_700_000_000 + n,
+      ...event,
+    };
+    this.events.push(full);
+    return full;
+  }
+
   /** Nodes of `group` that are still listed (not vanished), optionally with a status. */
   public nodesOf(group: string, status?: string): FakeNode[] {
     return this.live().filter((n) => n.group === group && (!status || n.status === status));
@@ -138,6 +175,7 @@ export class FakeSageMaker {
       const raw = Buffer.concat(chunks).toString('utf8');
       const input = raw ? JSON.parse(raw) : {};
       this.calls[op] = (this.calls[op] ?? 0) + 1;
+      this.onCall?.(op, this);
       const answer = this.answer(op, input);
       const reply = () => {
         if (answer.drop) {
@@ -170,7 +208,7 @@ export class FakeSageMaker {
       }
       return error(fault.status, fault.type, `injected ${fault.type}`);
     }
-    if (!['ListClusterNodes', 'DescribeCluster', 'BatchDeleteClusterNodes'].includes(op)) {
+    if (!['ListClusterNodes', 'DescribeCluster', 'BatchDeleteClusterNodes', 'ListClusterEvents', 'DescribeClusterEvent'].includes(op)) {
       return error(400, 'UnknownOperationException', `unknown operation ${op}`);
     }
     if (!this.clusterExists || input.ClusterName !== this.clusterName) {
@@ -184,6 +222,15 @@ export class FakeSageMaker {
     }
     if (op === 'ListClusterNodes') {
       return this.list(input) ?? error(400, 'ValidationException', 'MaxResults must be 1-100 and NextToken valid');
+    }
+    if (op === 'ListClusterEvents' || op === 'DescribeClusterEvent') {
+      if (this.eventsDenied) {
+        return error(400, 'AccessDeniedException', `not authorized to perform sagemaker:${op}`);
+      }
+      if (this.provisioningMode !== 'Continuous') {
+        return error(400, 'ValidationException', 'Cluster events are only supported when NodeProvisioningMode is Continuous');
+      }
+      return op === 'ListClusterEvents' ? this.listEvents(input) : this.describeEvent(input);
     }
     const invalid = this.validateDelete(deleteCall!);
     if (invalid) {
@@ -207,10 +254,10 @@ export class FakeSageMaker {
     const groups = [...this.targetCounts.keys()];
     const live = this.live();
     return {
-      ClusterArn: 'arn:aws:sagemaker:us-east-1:123456789012:cluster/abcdef123456',
+      ClusterArn: this.clusterArn,
       ClusterName: this.clusterName,
       ClusterStatus: 'InService',
-      NodeProvisioningMode: 'Continuous',
+      ...(this.provisioningMode === 'Continuous' ? { NodeProvisioningMode: 'Continuous' } : {}),
       InstanceGroups: groups.map((name) => ({
         InstanceGroupName: name,
         InstanceType: 'ml.m5.xlarge',
@@ -259,8 +306,54 @@ export class FakeSageMaker {
           ...(n.logicalId && input.IncludeNodeLogicalIds === true ? { NodeLogicalId: n.logicalId } : {}),
           InstanceType: 'ml.m5.xlarge',
           LaunchTime: n.launchTime,
-          InstanceStatus: { Status: n.status },
+          InstanceStatus: { Status: n.status, ...(n.message ? { Message: n.message } : {}) },
         })),
+      },
+    };
+  }
+
+  private eventSummary(e: FakeEvent): Record<string, unknown> {
+    return {
+      EventId: e.id,
+      ClusterArn: this.clusterArn,
+      ClusterName: this.clusterName,
+      ...(e.group ? { InstanceGroupName: e.group } : {}),
+      ...(e.instanceId ? { InstanceId: e.instanceId } : {}),
+      ResourceType: e.resourceType,
+      EventTime: e.time,
+      ...(e.description ? { Description: e.description } : {}),
+      EventLevel: e.level,
+    };
+  }
+
+  private listEvents(input: any): { status: number; body: unknown } {
+    const max = input.MaxResults ?? 100;
+    if (!Number.isInteger(max) || max < 1 || max > 100) {
+      return { status: 400, body: { __type: 'ValidationException', message: 'MaxResults must be 1-100' } };
+    }
+    const sign = input.SortOrder === 'Ascending' ? 1 : -1;
+    const events = this.events
+      .filter((e) => (!input.InstanceGroupName || e.group === input.InstanceGroupName)
+        && (input.EventTimeAfter === undefined || e.time > input.EventTimeAfter)
+        && (!input.ResourceType || e.resourceType === input.ResourceType))
+      .sort((a, b) => sign * (a.time - b.time))
+      .slice(0, max);
+    return { status: 200, body: { Events: events.map((e) => this.eventSummary(e)) } };
+  }
+
+  private describeEvent(input: any): { status: number; body: unknown } {
+    const event = this.events.find((e) => e.id === input.EventId);
+    if (!event) {
+      return { status: 400, body: { __type: 'ResourceNotFound', message: `Event ${input.EventId} not found` } };
+    }
+    const member = event.resourceType === 'Instance' ? 'Instance' : event.resourceType === 'InstanceGroup' ? 'InstanceGroup' : 'Cluster';
+    return {
+      status: 200,
+      body: {
+        EventDetails: {
+          ...this.eventSummary(event),
+          EventDetails: { EventMetadata: { [member]: event.failureMessage ? { FailureMessage: event.failureMessage } : {} } },
+        },
       },
     };
   }

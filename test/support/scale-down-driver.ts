@@ -6,7 +6,7 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { FakeSageMaker } from './fake-sagemaker';
 import { HandlerContext, isComplete, onEvent, ScaleDownRequest } from '../../src/private/scale-down/handler';
-import { CLIENT_RETRY_SETTINGS, SageMakerScaleDownApi } from '../../src/private/scale-down/sagemaker';
+import { CLIENT_RETRY_SETTINGS, SageMakerHyperPodApi } from '../../src/private/scale-down/sagemaker';
 
 // The SDK warns once that Node 20 support ends; projen tasks set this too.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -60,7 +60,7 @@ export function request(type: string, groups: Array<Record<string, unknown>>, ex
 export async function runProvider(fake: FakeSageMaker, event: ScaleDownRequest, options: RunOptions = {}): Promise<ProviderRun> {
   const logs: Array<Record<string, unknown>> = [];
   const client = options.client ?? testClient(fake);
-  const ctx: HandlerContext = { api: new SageMakerScaleDownApi(client), log: (r) => logs.push(r), now: options.now };
+  const ctx: HandlerContext = { api: new SageMakerHyperPodApi(client), log: (r) => logs.push(r), now: options.now };
   const maxPolls = options.maxPolls ?? 10;
   let polls = 0;
   try {

@@ -11,7 +11,7 @@ import {
   beforeKey, boundedData, boundedMessage, decodeBefore, encodeBefore, GroupBefore,
   REMOVED_TOTAL_KEY, removedKey, STARTED_AT_KEY,
 } from './response';
-import { ClusterMissingError, GroupCounts, ScaleDownApi } from './sagemaker';
+import { ClusterMissingError, GroupCounts, HyperPodApi } from './sagemaker';
 
 /** The request both handlers receive (the parts they read). */
 export interface ScaleDownRequest {
@@ -42,7 +42,7 @@ export type ScaleDownLogger = (record: Record<string, unknown>) => void;
 
 /** What the handlers need besides the request. */
 export interface HandlerContext {
-  readonly api: ScaleDownApi;
+  readonly api: HyperPodApi;
   /** @default one JSON line on stdout */
   readonly log?: ScaleDownLogger;
   /** Clock in ms. @default Date.now */
@@ -184,7 +184,7 @@ function hasWork(g: GroupPass): boolean {
  * One desired-state pass: describe, list, choose (all groups first, so a policy error deletes
  * nothing), then delete in batches. Throws on policy errors and on fatal per-node failures.
  */
-async function runPass(props: ScaleDownRequestProperties, api: ScaleDownApi, log: ScaleDownLogger,
+async function runPass(props: ScaleDownRequestProperties, api: HyperPodApi, log: ScaleDownLogger,
   phase: 'onEvent' | 'isComplete'): Promise<Pass> {
   const cluster = props.clusterName;
   try {
@@ -243,7 +243,7 @@ function countReasons(chosen: readonly ChosenNode[]): Record<string, number> {
 }
 
 async function deleteChosen(cluster: string, request: GroupRequest, counts: GroupCounts, choice: Choice,
-  api: ScaleDownApi, log: ScaleDownLogger, phase: string): Promise<GroupPass> {
+  api: HyperPodApi, log: ScaleDownLogger, phase: string): Promise<GroupPass> {
   const batches = chunk(choice.chosen, request.chunkSize);
   log({
     level: 'info',

@@ -3,9 +3,9 @@
  * Thin: builds the SDK client from its defaults and calls `handler.ts`.
  */
 import { isComplete, IsCompleteResult, ScaleDownRequest } from './handler';
-import { createSageMakerClient, SageMakerScaleDownApi } from './sagemaker';
+import { createSageMakerClient, SageMakerHyperPodApi } from './sagemaker';
 
-const api = new SageMakerScaleDownApi(createSageMakerClient());
+const api = new SageMakerHyperPodApi(createSageMakerClient());
 
 /** Provider framework isComplete entry point. */
 export async function handler(event: ScaleDownRequest): Promise<IsCompleteResult> {

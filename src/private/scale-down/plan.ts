@@ -28,8 +28,12 @@ export interface ClusterNode {
   readonly logicalId?: string;
   /** `InstanceStatus.Status` (an open string: `Running`, `Pending`, `ShuttingDown`, ...). */
   readonly status: string;
+  /** `InstanceStatus.Message`, e.g. why a launch failed. */
+  readonly message?: string;
   /** When the instance was launched; absent for nodes not launched yet. */
   readonly launchTime?: Date;
+  /** e.g. `ml.g5.8xlarge`. */
+  readonly instanceType?: string;
 }
 
 /** A node the planner chose, and why. */

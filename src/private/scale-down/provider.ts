@@ -1,50 +1,57 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { IsCompleteFunction } from './is-complete-function';
 import { OnEventFunction } from './on-event-function';
 import { suppressNag } from '../nag';
-import { scaleDownStatements } from '../permissions';
+import { handlerStatements } from '../permissions';
 
 /** The Provider framework polls at most 1 hour (aws-cdk-lib's limit; ServiceTimeout is capped at 3600 s too). */
 export const MAX_SCALE_DOWN_TIMEOUT = Duration.hours(1);
 export const DEFAULT_SCALE_DOWN_TIMEOUT = Duration.minutes(30);
 const QUERY_INTERVAL = Duration.seconds(30);
 
+/** What a provider's functions are allowed to do; each use adds its own IAM statement once. */
+export type ProviderUse = 'scaleDown' | 'capacity';
+
 /**
- * The stack-wide provider of `Custom::HyperPodScaleDown`: onEvent plans and starts the
- * deletes, isComplete polls until the chosen nodes are shutting down or gone. One per stack
- * and timeout, shared by every cluster in the stack.
+ * The stack-wide provider of the library's custom resources, `Custom::HyperPodScaleDown`
+ * (onEvent plans and starts the deletes, isComplete polls until the chosen nodes are gone) and
+ * `Custom::HyperPodCapacity` (isComplete polls until a group has enough Running nodes). The
+ * Lambda entries route on the resource type. One per stack and timeout, shared by every
+ * cluster in the stack.
  */
 export class ScaleDownProvider extends Construct {
-  public static getOrCreate(scope: Construct, timeout: Duration = DEFAULT_SCALE_DOWN_TIMEOUT): ScaleDownProvider {
+  public static getOrCreate(scope: Construct, use: ProviderUse, timeout: Duration = DEFAULT_SCALE_DOWN_TIMEOUT): ScaleDownProvider {
     const stack = Stack.of(scope);
     const seconds = timeout.toSeconds(); // timeouts come in 30-second steps, not whole minutes
     const id = seconds === DEFAULT_SCALE_DOWN_TIMEOUT.toSeconds()
       ? 'HyperPodScaleDownProvider'
       : `HyperPodScaleDownProvider${seconds}s`;
-    return (stack.node.tryFindChild(id) as ScaleDownProvider | undefined) ?? new ScaleDownProvider(stack, id, timeout);
+    const provider = (stack.node.tryFindChild(id) as ScaleDownProvider | undefined) ?? new ScaleDownProvider(stack, id, use, timeout);
+    provider.allow(use);
+    return provider;
   }
 
   public readonly serviceToken: string;
+  private readonly functions: lambda.IFunction[];
+  private readonly uses = new Set<ProviderUse>();
 
-  private constructor(scope: Construct, id: string, timeout: Duration) {
+  private constructor(scope: Construct, id: string, use: ProviderUse, timeout: Duration) {
     super(scope, id);
     const onEvent = new OnEventFunction(this, 'OnEvent', {
-      description: 'hyperpod-cdk targeted scale-down: plans and starts node removals',
+      description: 'hyperpod-cdk: plans and starts targeted scale-downs, starts capacity waits',
       timeout: Duration.minutes(5),
       memorySize: 256,
     });
     const isComplete = new IsCompleteFunction(this, 'IsComplete', {
-      description: 'hyperpod-cdk targeted scale-down: polls until the chosen nodes are gone',
+      description: 'hyperpod-cdk: polls until chosen nodes are gone, or until groups have their Running nodes',
       timeout: Duration.minutes(5),
       memorySize: 256,
     });
-    for (const fn of [onEvent, isComplete]) {
-      for (const statement of scaleDownStatements(this)) {
-        fn.addToRolePolicy(statement);
-      }
-    }
+    this.functions = [onEvent, isComplete];
+    this.allow(use); // before the suppressions below, which reach only the children that exist
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
       isCompleteHandler: isComplete,
@@ -66,5 +73,18 @@ export class ScaleDownProvider extends Construct {
       { id: 'AwsSolutions-SF1', reason: 'The Provider framework waiter state machine is managed by aws-cdk-lib; its Lambda functions log to CloudWatch' },
       { id: 'AwsSolutions-SF2', reason: 'The Provider framework waiter state machine is managed by aws-cdk-lib; X-Ray tracing is not needed for a polling loop' },
     ], true);
+  }
+
+  /** Grants the functions what `use` calls, once. */
+  private allow(use: ProviderUse): void {
+    if (this.uses.has(use)) {
+      return;
+    }
+    this.uses.add(use);
+    for (const fn of this.functions) {
+      for (const statement of handlerStatements(this, use)) {
+        fn.addToRolePolicy(statement);
+      }
+    }
   }
 }

@@ -1,11 +1,16 @@
 /**
- * The small part of targeted scale-down that talks to SageMaker (AWS SDK v3, bundled into
- * the Lambda by esbuild). Everything else is pure (`plan.ts`) or logic (`handler.ts`).
+ * The one module that talks to SageMaker HyperPod (AWS SDK v3, bundled by esbuild into the
+ * Lambda handlers and the command-line tool). Everything else is pure (`plan.ts`,
+ * `capacity.ts`) or logic over this interface (`handler.ts`, `capacity-handler.ts`, the CLI).
  */
 import {
   BatchDeleteClusterNodesCommand,
+  ClusterEventSummary,
   ClusterNodeSummary,
   DescribeClusterCommand,
+  DescribeClusterEventCommand,
+  EventMetadata,
+  ListClusterEventsCommand,
   paginateListClusterNodes,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
@@ -29,6 +34,59 @@ export interface GroupCounts {
   readonly targetCount?: number;
 }
 
+/** One instance group, from `DescribeCluster`. */
+export interface GroupView extends GroupCounts {
+  readonly name: string;
+  /** `InstanceGroupStatus` (`InService`, `Updating`, `Degraded`, ...). */
+  readonly status?: string;
+  readonly instanceType?: string;
+}
+
+/** The parts of `DescribeCluster` the handlers and the CLI show. */
+export interface ClusterView {
+  readonly name: string;
+  readonly arn: string;
+  /** `ClusterStatus` (stays `InService` while a Continuous cluster scales). */
+  readonly status: string;
+  /** `Continuous`, or undefined for the older mode. */
+  readonly provisioningMode?: string;
+  readonly failureMessage?: string;
+  readonly groups: GroupView[];
+}
+
+/** One cluster event, from `ListClusterEvents` (plus `DescribeClusterEvent`'s failure message, when asked). */
+export interface ClusterEvent {
+  readonly id: string;
+  readonly time?: Date;
+  /** `Info`, `Warn` or `Error`. */
+  readonly level?: string;
+  /** `Cluster`, `InstanceGroup` or `Instance`. */
+  readonly resourceType?: string;
+  readonly group?: string;
+  readonly instanceId?: string;
+  readonly description?: string;
+  /** From `DescribeClusterEvent`'s metadata; only set by `describeEvent`. */
+  readonly failureMessage?: string;
+}
+
+/** Filters of `listEvents`. */
+export interface EventQuery {
+  /** Exact instance group name. */
+  readonly group?: string;
+  /** Only events after this time. */
+  readonly after?: Date;
+  /** At most this many, newest first (1-100, one call). @default 20 */
+  readonly max?: number;
+}
+
+/** Thrown when cluster events cannot be read (a cluster not in Continuous mode, or no permission). */
+export class EventsUnavailableError extends Error {
+  constructor(public readonly reason: string, cause?: unknown) {
+    super(`cluster events are not available: ${reason}`, { cause });
+    this.name = 'EventsUnavailable';
+  }
+}
+
 /** Thrown when the cluster does not exist (`ResourceNotFound`). */
 export class ClusterMissingError extends Error {
   constructor(public readonly clusterName: string, cause?: unknown) {
@@ -37,8 +95,10 @@ export class ClusterMissingError extends Error {
   }
 }
 
-/** What the handler needs from SageMaker; tests inject the real client against a stand-in. */
-export interface ScaleDownApi {
+/** What the handlers and the CLI need from SageMaker; tests inject the real client against a stand-in. */
+export interface HyperPodApi {
+  /** The cluster and its groups; `undefined` when the cluster does not exist. */
+  describeCluster(clusterName: string): Promise<ClusterView | undefined>;
   /** Counts per instance group name; `undefined` when the cluster does not exist. */
   describeGroups(clusterName: string): Promise<Map<string, GroupCounts> | undefined>;
   /**
@@ -48,11 +108,27 @@ export interface ScaleDownApi {
   listNodes(clusterName: string, group?: string): Promise<ClusterNode[]>;
   /** One `BatchDeleteClusterNodes` call. Throws `ClusterMissingError`. */
   deleteNodes(clusterName: string, batch: DeleteBatch): Promise<BatchDeleteAnswer>;
+  /**
+   * The most recent cluster events, newest first (one `ListClusterEvents` call).
+   * Throws `ClusterMissingError`, or `EventsUnavailableError` when the cluster is not in
+   * Continuous mode or the caller may not read events.
+   */
+  listEvents(clusterName: string, query?: EventQuery): Promise<ClusterEvent[]>;
+  /** One event with its failure message (`DescribeClusterEvent`). Same errors as `listEvents`. */
+  describeEvent(clusterName: string, eventId: string): Promise<ClusterEvent>;
 }
 
 function isResourceNotFound(err: unknown): boolean {
   // Match on the name: unmodeled errors arrive as the base exception class.
   return (err as { name?: unknown } | null)?.name === 'ResourceNotFound';
+}
+
+function eventsUnavailable(err: unknown): string | undefined {
+  const name = (err as { name?: unknown } | null)?.name;
+  if (name === 'ValidationException' || name === 'AccessDeniedException') {
+    return `${name}: ${(err as Error).message}`;
+  }
+  return undefined;
 }
 
 function toNode(summary: ClusterNodeSummary): ClusterNode {
@@ -62,27 +138,68 @@ function toNode(summary: ClusterNodeSummary): ClusterNode {
     instanceId: summary.InstanceId || undefined,
     logicalId: summary.NodeLogicalId || undefined,
     status: summary.InstanceStatus?.Status ?? '',
+    message: summary.InstanceStatus?.Message || undefined,
     launchTime: summary.LaunchTime,
+    instanceType: summary.InstanceType,
   };
 }
 
-/** `ScaleDownApi` over an SDK v3 `SageMakerClient`. */
-export class SageMakerScaleDownApi implements ScaleDownApi {
+function toEvent(summary: ClusterEventSummary): ClusterEvent {
+  return {
+    id: summary.EventId ?? '',
+    time: summary.EventTime,
+    level: summary.EventLevel,
+    resourceType: summary.ResourceType,
+    group: summary.InstanceGroupName || undefined,
+    instanceId: summary.InstanceId || undefined,
+    description: summary.Description || undefined,
+  };
+}
+
+/** The failure message of whichever member of the `EventMetadata` union is set. */
+export function metadataFailure(metadata: EventMetadata | undefined): string | undefined {
+  const m = metadata as Record<string, { FailureMessage?: string } | undefined> | undefined;
+  for (const key of ['Instance', 'InstanceGroup', 'InstanceGroupScaling', 'Cluster']) {
+    const message = m?.[key]?.FailureMessage;
+    if (message) {
+      return message;
+    }
+  }
+  return undefined;
+}
+
+/** `HyperPodApi` over an SDK v3 `SageMakerClient`. */
+export class SageMakerHyperPodApi implements HyperPodApi {
   constructor(private readonly client: SageMakerClient) {}
 
-  public async describeGroups(clusterName: string): Promise<Map<string, GroupCounts> | undefined> {
+  public async describeCluster(clusterName: string): Promise<ClusterView | undefined> {
     try {
       const out = await this.client.send(new DescribeClusterCommand({ ClusterName: clusterName }));
-      return new Map((out.InstanceGroups ?? []).map((g) => [
-        g.InstanceGroupName ?? '',
-        { currentCount: g.CurrentCount, targetCount: g.TargetCount },
-      ]));
+      return {
+        name: out.ClusterName ?? clusterName,
+        arn: out.ClusterArn ?? '',
+        status: out.ClusterStatus ?? '',
+        provisioningMode: out.NodeProvisioningMode,
+        failureMessage: out.FailureMessage || undefined,
+        groups: (out.InstanceGroups ?? []).map((g) => ({
+          name: g.InstanceGroupName ?? '',
+          currentCount: g.CurrentCount,
+          targetCount: g.TargetCount,
+          status: g.Status,
+          instanceType: g.InstanceType,
+        })),
+      };
     } catch (err) {
       if (isResourceNotFound(err)) {
         return undefined;
       }
       throw err;
     }
+  }
+
+  public async describeGroups(clusterName: string): Promise<Map<string, GroupCounts> | undefined> {
+    const cluster = await this.describeCluster(clusterName);
+    return cluster && new Map(cluster.groups.map((g) => [g.name, { currentCount: g.currentCount, targetCount: g.targetCount }]));
   }
 
   public async listNodes(clusterName: string, group?: string): Promise<ClusterNode[]> {
@@ -113,5 +230,42 @@ export class SageMakerScaleDownApi implements ScaleDownApi {
     } catch (err) {
       throw isResourceNotFound(err) ? new ClusterMissingError(clusterName, err) : err;
     }
+  }
+
+  public async listEvents(clusterName: string, query: EventQuery = {}): Promise<ClusterEvent[]> {
+    try {
+      const out = await this.client.send(new ListClusterEventsCommand({
+        ClusterName: clusterName,
+        InstanceGroupName: query.group,
+        EventTimeAfter: query.after,
+        SortBy: 'EventTime',
+        SortOrder: 'Descending',
+        MaxResults: query.max ?? 20,
+      }));
+      // The server filter matches the group exactly; filter again in case it ever does not.
+      return (out.Events ?? []).map(toEvent).filter((e) => query.group === undefined || e.group === query.group);
+    } catch (err) {
+      throw this.eventError(clusterName, err);
+    }
+  }
+
+  public async describeEvent(clusterName: string, eventId: string): Promise<ClusterEvent> {
+    try {
+      const out = await this.client.send(new DescribeClusterEventCommand({ ClusterName: clusterName, EventId: eventId }));
+      const detail = out.EventDetails;
+      return detail
+        ? { ...toEvent(detail), failureMessage: metadataFailure(detail.EventDetails?.EventMetadata) }
+        : { id: eventId };
+    } catch (err) {
+      throw this.eventError(clusterName, err);
+    }
+  }
+
+  private eventError(clusterName: string, err: unknown): Error {
+    if (isResourceNotFound(err)) {
+      return new ClusterMissingError(clusterName, err);
+    }
+    const reason = eventsUnavailable(err);
+    return reason ? new EventsUnavailableError(reason, err) : err as Error;
   }
 }

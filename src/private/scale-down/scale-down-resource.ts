@@ -23,7 +23,7 @@ export class ScaleDownResource extends Construct {
 
   constructor(scope: Construct, id: string, props: ScaleDownResourceProps) {
     super(scope, id);
-    const provider = ScaleDownProvider.getOrCreate(this, props.timeout);
+    const provider = ScaleDownProvider.getOrCreate(this, 'scaleDown', props.timeout);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: SCALE_DOWN_RESOURCE_TYPE,
