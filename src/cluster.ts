@@ -1,4 +1,5 @@
-import { Annotations, FileSystem, IResource, Lazy, RemovalPolicy, Resource, Tags, Token } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { Annotations, FileSystem, IResource, Lazy, RemovalPolicy, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,7 +17,7 @@ import { createNodeSecurityGroup, selectPrivateSubnets } from './private/network
 import * as perms from './private/permissions';
 import { renderInstanceGroup } from './private/render';
 import { ScaleDownResource } from './private/scale-down/scale-down-resource';
-import { checkCount, checkEksClusterArn, checkName, checkTags } from './private/validation';
+import { checkCount, checkEksClusterArn, checkName, checkProviderTimeout, checkTags } from './private/validation';
 import { ClusterScaleDownOptions } from './scale-down';
 
 /**
@@ -240,11 +241,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
       problems.push(...checkName('clusterName', props.clusterName));
     }
     problems.push(...checkTags(props.tags));
-    const timeout = props.scaleDown?.timeout;
-    if (timeout && !Token.isUnresolved(timeout.toSeconds())
-      && (timeout.toSeconds() < 120 || timeout.toSeconds() > 3600 || timeout.toSeconds() % 30 !== 0)) {
-      problems.push(`scaleDown.timeout must be from 2 minutes to 1 hour, in whole 30-second steps (got ${timeout.toHumanString()})`);
-    }
+    problems.push(...checkProviderTimeout('scaleDown.timeout', props.scaleDown?.timeout));
     throwIfProblems(this, problems);
 
     const vpcConfig = { securityGroupIds: this.securityGroupIds, subnets: this.subnetIds };
@@ -412,6 +409,18 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
       this.grants.add(key);
       grant();
     }
+  }
+
+  /**
+   * A token for a fingerprint of the rendered instance groups: it changes whenever a group
+   * changes, so a resource that carries it is updated together with the cluster.
+   *
+   * @internal
+   */
+  public _groupsFingerprint(): string {
+    return Lazy.string({
+      produce: () => createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(this.renderInstanceGroups()))).digest('hex').slice(0, 16),
+    });
   }
 
   private renderInstanceGroups(): Array<Record<string, unknown>> {

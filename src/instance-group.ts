@@ -1,4 +1,4 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { CustomResource, Duration, Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +8,7 @@ import { CapacityType, DeepHealthCheck, NetworkInterfaceType, TaintEffect } from
 import { InstanceType } from './instance-type';
 import { LifecycleScripts } from './lifecycle-scripts';
 import { throwIfProblems } from './private/errors';
+import { CapacityWait } from './private/scale-down/capacity-resource';
 import { validateInstanceGroup } from './private/validation';
 import { InstanceGroupScaleDownOptions } from './scale-down';
 
@@ -276,6 +277,40 @@ export interface InstanceGroupOptions {
    * @default - newest first, after nodes that are not serving; 99 instance ids a call
    */
   readonly scaleDown?: InstanceGroupScaleDownOptions;
+
+  /**
+   * Wait, after the cluster is created or updated, until the group has at least this many
+   * nodes in `Running` status; the deployment fails if they do not come.
+   *
+   * Continuous provisioning reports success as soon as it accepts the target and provisions
+   * in the background. With this set, a `Custom::HyperPodCapacity` resource that depends on
+   * the cluster polls every 30 seconds and logs the group's progress; resources that need the
+   * nodes (workloads, Helm releases) can depend on `capacityReady`. On timeout or repeated
+   * launch failures the deployment fails with the group's counts by status, the nodes'
+   * failure messages, the latest cluster events and the CloudWatch log group of the
+   * lifecycle scripts. From 1 to `instanceCount`.
+   *
+   * @default - no wait: the deployment finishes while nodes are still provisioning
+   */
+  readonly waitForCapacity?: number;
+
+  /**
+   * How long to wait for `waitForCapacity` Running nodes: 2 minutes to 1 hour (the limit of
+   * the CDK Provider framework), in whole 30-second steps. Needs `waitForCapacity`.
+   *
+   * @default Duration.minutes(30)
+   */
+  readonly waitForCapacityTimeout?: Duration;
+
+  /**
+   * Give up before the timeout once the group has this many error events (failed launches:
+   * insufficient capacity, lifecycle script failures) since the wait began; 0 waits for the
+   * timeout whatever happens. Without cluster events (a cluster not in Continuous mode) the
+   * nodes in `Failure` status are counted instead. Needs `waitForCapacity`.
+   *
+   * @default 5
+   */
+  readonly waitForCapacityMaxFailures?: number;
 }
 
 /**
@@ -288,8 +323,9 @@ export interface InstanceGroupProps extends InstanceGroupOptions {
 
 /**
  * An instance group of a HyperPod cluster. CloudFormation stores groups inside the
- * `AWS::SageMaker::Cluster` resource, so this construct creates no resource of its own:
- * the cluster renders it into `InstanceGroups` at synth time.
+ * `AWS::SageMaker::Cluster` resource, so the cluster renders this construct into
+ * `InstanceGroups` at synth time. Its only resource of its own is the optional wait for
+ * capacity (`waitForCapacity`).
  */
 export class InstanceGroup extends Construct {
   /** The instance group's name. */
@@ -298,6 +334,16 @@ export class InstanceGroup extends Construct {
   /** The settings the group was created with. */
   public readonly options: InstanceGroupOptions;
 
+  /**
+   * The `Custom::HyperPodCapacity` resource that completes once the group has
+   * `waitForCapacity` Running nodes: make resources that need the nodes depend on it
+   * (`helmChart.node.addDependency(group.capacityReady)`). Its attribute `Running` is the
+   * number of Running nodes it saw.
+   *
+   * @default - undefined unless `waitForCapacity` is set
+   */
+  public readonly capacityReady?: CustomResource;
+
   constructor(scope: Construct, id: string, props: InstanceGroupProps) {
     super(scope, id);
     const { cluster, ...options } = props;
@@ -305,6 +351,17 @@ export class InstanceGroup extends Construct {
     this.options = { ...options, instanceGroupName: this.instanceGroupName };
     throwIfProblems(this, validateInstanceGroup(this.options));
     cluster._registerInstanceGroup(this);
+    if (options.waitForCapacity !== undefined) {
+      this.capacityReady = new CapacityWait(this, 'WaitForCapacity', {
+        clusterName: cluster.clusterName,
+        cluster: cluster.resource,
+        clusterConfig: cluster._groupsFingerprint(),
+        instanceGroupName: this.instanceGroupName,
+        runningNodes: options.waitForCapacity,
+        timeout: options.waitForCapacityTimeout,
+        maxFailures: options.waitForCapacityMaxFailures,
+      }).resource;
+    }
   }
 }
 

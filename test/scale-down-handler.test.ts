@@ -1,6 +1,4 @@
-import { execFile } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+import { invokeBundled } from './support/bundled-handlers';
 import { FakeNode, FakeSageMaker, FakeSageMakerOptions, makeNodes } from './support/fake-sagemaker';
 import { ProviderRun, request, runProvider, testClient } from './support/scale-down-driver';
 import type { ScaleDownRequest } from '../src/private/scale-down/handler';
@@ -320,39 +318,7 @@ test('a 10,000-node group halved: 5,000 removed by policy, at most 99 ids a call
 });
 
 describe('bundled handlers in a child node process (SDK defaults + AWS_ENDPOINT_URL_SAGEMAKER)', () => {
-  const assets = path.join(__dirname, '..', 'assets', 'private', 'scale-down');
-  const bundle = (name: string) => {
-    const file = path.join(assets, `${name}.lambda`, 'index.js');
-    if (!fs.existsSync(file)) {
-      throw new Error(`${file} is missing: run "npx projen bundle" first`);
-    }
-    return file;
-  };
-
-  function invoke(name: string, f: FakeSageMaker, event: ScaleDownRequest): Promise<Record<string, unknown>> {
-    const script = `require(${JSON.stringify(bundle(name))}).handler(${JSON.stringify(event)})` +
-      '.then((r) => process.stdout.write("\\nRESULT " + JSON.stringify(r)), (e) => process.stdout.write("\\nRESULT " + JSON.stringify({ error: e.message })))';
-    const env = {
-      PATH: process.env.PATH ?? '',
-      AWS_ENDPOINT_URL_SAGEMAKER: f.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDFAKE',
-      AWS_SECRET_ACCESS_KEY: 'fake-secret',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    };
-    return new Promise((resolve, reject) => {
-      execFile(process.execPath, ['-e', script], { env, timeout: 30_000 }, (err, stdout, stderr) => {
-        const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-        if (err || !line) {
-          reject(new Error(`child failed: ${err?.message ?? ''}\n${stdout}\n${stderr}`));
-        } else {
-          resolve(JSON.parse(line.slice('RESULT '.length)));
-        }
-      });
-    });
-  }
+  const invoke = invokeBundled;
 
   test('update 5 -> 3 with a listed id, polled to completion', async () => {
     const f = await start({ nodes: workers(5) });

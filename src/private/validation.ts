@@ -1,4 +1,4 @@
-import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Duration, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { DeepHealthCheck, TaintEffect } from '../enums';
 import type { InstanceGroupOptions } from '../instance-group';
 
@@ -29,6 +29,16 @@ export function checkName(prop: string, name: string): string[] {
   if (!concrete(name)) return [];
   if (name.length < 1 || name.length > 63 || !NAME_PATTERN.test(name)) {
     return [`${prop} must be ${NAME_RULE} (got ${show(name)})`];
+  }
+  return [];
+}
+
+/** A Provider timeout: 2 minutes to 1 hour in whole 30-second steps (the Provider polls every 30 s). */
+export function checkProviderTimeout(prop: string, timeout: Duration | undefined): string[] {
+  if (!timeout || Token.isUnresolved(timeout.toSeconds())) return [];
+  const seconds = timeout.toSeconds();
+  if (seconds < 120 || seconds > 3600 || seconds % 30 !== 0) {
+    return [`${prop} must be from 2 minutes to 1 hour, in whole 30-second steps (got ${timeout.toHumanString()})`];
   }
   return [];
 }
@@ -95,7 +105,27 @@ export function validateInstanceGroup(group: InstanceGroupOptions): string[] {
     ...checkPattern(at('imageId'), group.imageId, AMI_PATTERN, "an AMI id (ami- and 8-17 hex digits) or 'default'"),
     ...checkScheduledUpdate(group, at),
     ...checkScaleDown(group, at),
+    ...checkCapacityWait(group, at),
   ];
+}
+
+function checkCapacityWait(group: InstanceGroupOptions, at: (prop: string) => string): string[] {
+  const wanted = group.waitForCapacity;
+  const problems = [
+    ...checkInteger(at('waitForCapacityMaxFailures'), group.waitForCapacityMaxFailures, 0, 1000),
+    ...checkProviderTimeout(at('waitForCapacityTimeout'), group.waitForCapacityTimeout),
+  ];
+  if (wanted === undefined) {
+    if (group.waitForCapacityTimeout !== undefined || group.waitForCapacityMaxFailures !== undefined) {
+      problems.push(`${at('waitForCapacityTimeout')} and waitForCapacityMaxFailures need waitForCapacity (the Running nodes to wait for)`);
+    }
+    return problems;
+  }
+  problems.push(...checkInteger(at('waitForCapacity'), wanted, 1, MAX_INSTANCE_COUNT));
+  if (concrete(wanted) && concrete(group.instanceCount) && wanted > group.instanceCount) {
+    problems.push(`${at('waitForCapacity')} must not be above instanceCount ${group.instanceCount}: the group would never have ${wanted} Running nodes (got ${wanted})`);
+  }
+  return problems;
 }
 
 type At = (prop: string) => string;

@@ -42,6 +42,11 @@ export interface RunOptions {
   /** The client to use; the run destroys it at the end. @default testClient(fake) */
   readonly client?: SageMakerClient;
   readonly now?: () => number;
+  /** The handlers to drive. @default the scale-down ones */
+  readonly handlers?: {
+    onEvent: (event: ScaleDownRequest, ctx: HandlerContext) => Promise<{ PhysicalResourceId: string; Data?: Record<string, string> }>;
+    isComplete: (event: ScaleDownRequest, ctx: HandlerContext) => Promise<{ IsComplete: boolean; Data?: Record<string, string> }>;
+  };
 }
 
 /** A CloudFormation request for the stand-in's cluster. */
@@ -63,13 +68,14 @@ export async function runProvider(fake: FakeSageMaker, event: ScaleDownRequest, 
   const ctx: HandlerContext = { api: new SageMakerHyperPodApi(client), log: (r) => logs.push(r), now: options.now };
   const maxPolls = options.maxPolls ?? 10;
   let polls = 0;
+  const handlers = options.handlers ?? { onEvent, isComplete };
   try {
-    const first = await onEvent(event, ctx);
+    const first = await handlers.onEvent(event, ctx);
     // The framework passes onEvent's output into every isComplete event.
     const next: ScaleDownRequest = { ...event, ...first };
     while (polls < maxPolls) {
       polls++;
-      const result = await isComplete(next, ctx);
+      const result = await handlers.isComplete(next, ctx);
       if (result.IsComplete) {
         const data = { ...first.Data, ...result.Data };
         return { outcome: 'complete', physicalResourceId: first.PhysicalResourceId, data, polls, logs };

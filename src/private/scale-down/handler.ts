@@ -16,6 +16,8 @@ import { ClusterMissingError, GroupCounts, HyperPodApi } from './sagemaker';
 /** The request both handlers receive (the parts they read). */
 export interface ScaleDownRequest {
   readonly RequestType: string;
+  /** `Custom::HyperPodScaleDown` or `Custom::HyperPodCapacity`: the entries route on it. */
+  readonly ResourceType?: string;
   readonly ResourceProperties?: Record<string, unknown>;
   readonly OldResourceProperties?: Record<string, unknown>;
   readonly PhysicalResourceId?: string;

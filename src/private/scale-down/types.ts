@@ -47,3 +47,21 @@ export const MAX_INSTANCE_IDS_PER_CALL = 99;
 export const MAX_LOGICAL_IDS_PER_CALL = 50;
 /** ListClusterNodes page size (the API maximum). */
 export const LIST_PAGE_SIZE = 100;
+
+/** CloudFormation resource type of the wait-for-capacity custom resource (same provider). */
+export const CAPACITY_RESOURCE_TYPE = 'Custom::HyperPodCapacity';
+
+/** The `Custom::HyperPodCapacity` properties (besides `ServiceToken`); numbers arrive as strings. */
+export interface CapacityProperties {
+  readonly ClusterName: string;
+  /** Exact instance group name. */
+  readonly InstanceGroupName: string;
+  /** How many nodes of the group must be `Running`. */
+  readonly RunningNodes: number | string;
+  /** Seconds after `onEvent` at which `isComplete` fails with the group's state. */
+  readonly TimeoutSeconds: number | string;
+  /** Error events of the group since the wait began at which it fails early; 0 never. */
+  readonly MaxFailures: number | string;
+  /** Changes whenever the cluster's rendered groups change, so the wait runs after every cluster update. */
+  readonly ClusterConfig?: string;
+}

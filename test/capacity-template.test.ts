@@ -1,0 +1,88 @@
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { InstanceType } from '../src';
+import { testCluster } from './support/stacks';
+
+const GROUP = { instanceGroupName: 'workers', instanceType: InstanceType.ML_T3_MEDIUM, instanceCount: 2 };
+
+function sageMakerActions(template: Template): string[][] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+    .filter((s: any) => JSON.stringify(s.Action).includes('sagemaker:'))
+    .map((s: any) => s.Action);
+}
+
+describe('wait for capacity in the template', () => {
+  const { stack, cluster } = testCluster({ instanceGroups: [{ ...GROUP, waitForCapacity: 2 }] });
+  const template = Template.fromStack(stack);
+  const group = cluster.instanceGroups[0];
+
+  test('one Custom::HyperPodCapacity per waiting group, on the shared provider, after the cluster', () => {
+    template.resourceCountIs('Custom::HyperPodCapacity', 1);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1); // shared with scale-down
+    template.hasResourceProperties('Custom::HyperPodCapacity', {
+      ClusterName: cluster.clusterName,
+      InstanceGroupName: 'workers',
+      RunningNodes: 2,
+      TimeoutSeconds: 1740,
+      MaxFailures: 5,
+    });
+    const [clusterId] = Object.keys(template.findResources('AWS::SageMaker::Cluster'));
+    const wait = Object.values(template.findResources('Custom::HyperPodCapacity'))[0];
+    expect(wait.DependsOn).toContain(clusterId);
+    expect(group.capacityReady).toBeDefined();
+    expect(stack.resolve(group.capacityReady!.getAttString('Running'))).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Running'] });
+  });
+
+  test('IAM: events are read only by providers that wait; scale-down keeps its three actions', () => {
+    expect(sageMakerActions(template)).toEqual(expect.arrayContaining([
+      ['sagemaker:BatchDeleteClusterNodes', 'sagemaker:DescribeCluster', 'sagemaker:ListClusterNodes'],
+      ['sagemaker:DescribeCluster', 'sagemaker:ListClusterNodes', 'sagemaker:ListClusterEvents', 'sagemaker:DescribeClusterEvent'],
+    ]));
+    const { stack: plain } = testCluster({ instanceGroups: [GROUP] });
+    expect(JSON.stringify(sageMakerActions(Template.fromStack(plain)))).not.toMatch(/ClusterEvent/);
+  });
+
+  test('a wait with another timeout than scale-down gets its own provider that cannot delete nodes', () => {
+    const { stack: s } = testCluster({
+      scaleDown: { enabled: false },
+      instanceGroups: [{ ...GROUP, waitForCapacity: 1, waitForCapacityTimeout: Duration.minutes(60), waitForCapacityMaxFailures: 0 }],
+    });
+    const t = Template.fromStack(s);
+    t.hasResourceProperties('Custom::HyperPodCapacity', { RunningNodes: 1, TimeoutSeconds: 3540, MaxFailures: 0 });
+    expect(JSON.stringify(t.findResources('AWS::StepFunctions::StateMachine'))).toMatch(/\\"MaxAttempts\\":120/);
+    expect(JSON.stringify(sageMakerActions(t))).not.toMatch(/BatchDelete/);
+  });
+
+  test('the wait is updated whenever a group of the cluster changes, so it runs after every cluster update', () => {
+    const config = (count: number, type = InstanceType.ML_T3_MEDIUM) => {
+      const { stack: s } = testCluster({ instanceGroups: [{ ...GROUP, instanceCount: count, instanceType: type, waitForCapacity: 1 }] });
+      return Object.values(Template.fromStack(s).findResources('Custom::HyperPodCapacity'))[0].Properties.ClusterConfig;
+    };
+    expect(config(2)).toMatch(/^[0-9a-f]{16}$/);
+    expect(config(2)).toEqual(config(2));
+    expect(config(3)).not.toEqual(config(2));
+    expect(config(2, InstanceType.ML_M5_XLARGE)).not.toEqual(config(2));
+  });
+});
+
+describe('wait for capacity: validation at synth time', () => {
+  test.each([
+    [{ waitForCapacity: 3 }, /waitForCapacity must not be above instanceCount 2/],
+    [{ waitForCapacity: 0 }, /waitForCapacity must be an integer from 1/],
+    [{ waitForCapacity: 1.5 }, /waitForCapacity must be an integer/],
+    [{ waitForCapacity: 1, waitForCapacityTimeout: Duration.minutes(61) }, /waitForCapacityTimeout must be from 2 minutes to 1 hour/],
+    [{ waitForCapacity: 1, waitForCapacityTimeout: Duration.seconds(100) }, /waitForCapacityTimeout must be from 2 minutes/],
+    [{ waitForCapacity: 1, waitForCapacityMaxFailures: -1 }, /waitForCapacityMaxFailures must be an integer from 0/],
+    [{ waitForCapacityTimeout: Duration.minutes(10) }, /need waitForCapacity/],
+  ])('%o is refused', (extra, message) => {
+    let error: Error | undefined;
+    try {
+      testCluster({ instanceGroups: [{ ...GROUP, ...extra }] });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.name).toBe('HyperPodValidationError');
+    expect(error?.message).toMatch(message);
+  });
+});
