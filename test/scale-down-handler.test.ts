@@ -257,6 +257,22 @@ describe('faults', () => {
     expect(warnings(run).join('\n')).toMatch(/2 node\(s\) left instance group "worker" but its TargetCount did not drop \(5 before, 5 now/);
   });
 
+  test('a TargetCount above the listed nodes (launches not listed yet) does not hold the deployment', async () => {
+    const f = await start({ nodes: workers(4), groups: [{ name: 'worker', targetCount: 6 }] });
+    const run = await runProvider(f, request('Update', [group('worker', 5)]), { maxPolls: 3 });
+    expectRun(run, f, 'complete', [], { surplus: 0 });
+    expect(run.polls).toBe(1);
+    expect(warnings(run).join('\n')).toMatch(/has TargetCount 6 but only 4 node\(s\) listed for desired 5/);
+  });
+
+  test('with such a TargetCount, it completes once the target dropped by the nodes removed', async () => {
+    const f = await start({ nodes: workers(7), groups: [{ name: 'worker', targetCount: 10 }] });
+    const run = await runProvider(f, request('Update', [group('worker', 5)]), { maxPolls: 3 });
+    expectRun(run, f, 'complete', [w[6], w[5]], { surplus: 2 });
+    expect(f.targetCounts.get('worker')).toBe(8);
+    expect(run.data).toMatchObject({ 'Removed.worker': '2' });
+  });
+
   test('with TimeoutSeconds, isComplete gives up with what is left instead of the bare Provider timeout', async () => {
     const f = await start({ nodes: workers(5) });
     f.failNode(w[4], 'NodeIdInUse', 100, 'pods are still running');

@@ -154,7 +154,11 @@ function reviewGroup(g: GroupPass, before: GroupBefore | undefined, cluster: str
   const { group, desiredCount } = g.request;
   const target = g.counts.targetCount;
   const removed = before ? Math.max(0, before.existing - g.choice.existing) : undefined;
-  const targetOk = target === undefined || target <= desiredCount;
+  // Done with the target once it is at the desired count, or once it dropped by every node
+  // removed in this operation: a TargetCount above the listed nodes (launches SageMaker has not
+  // listed yet) is not ours to lower; the cluster update that follows lowers it.
+  const targetOk = target === undefined || target <= desiredCount
+    || (before?.targetCount !== undefined && target <= before.targetCount - (removed ?? 0));
   const state = { cluster, group, desired: desiredCount, targetCountBefore: before?.targetCount, targetCountAfter: target };
   if (removed && !targetOk && before?.targetCount !== undefined && target! >= before.targetCount) {
     log({
@@ -168,6 +172,14 @@ function reviewGroup(g: GroupPass, before: GroupBefore | undefined, cluster: str
   }
   log({ level: 'info', msg: 'group state', ...state, existing: g.choice.existing, shuttingDown: g.choice.shuttingDown, removedSoFar: removed });
   if (g.choice.chosen.length === 0 && g.choice.surplus <= 0 && targetOk) {
+    if (target !== undefined && target > desiredCount) {
+      log({
+        level: 'warn',
+        msg: `instance group "${group}" has TargetCount ${target} but only ${g.choice.existing} node(s) listed for desired `
+          + `${desiredCount}; nothing more to remove, the cluster update lowers TargetCount and SageMaker cancels the launches it no longer needs`,
+        ...state,
+      });
+    }
     return { removed };
   }
   const failures = g.retry.map((f) => `; node ${f.id}: ${f.code}: ${f.message}`).join('');
