@@ -104,4 +104,47 @@ const bench = project.addTask('bench', {
 bench.spawn(bundle);
 bench.exec('ts-node -P test/tsconfig.json bench/run.ts');
 
+// The `hyperpod-cdk` command (src/cli, README "Command-line tool"): bundled with the AWS SDK
+// like the Lambda handlers, so the SDK stays a devDependency; `npx hyperpod-cdk status <cluster>`.
+const cli = project.bundler.addBundle('./src/cli/main.ts', {
+  ...lambdaBundling,
+  platform: 'node',
+  target: 'node20', // minNodeVersion
+  tsconfigPath: project.tsconfigDev.fileName,
+  executable: true,
+  watchTask: false,
+});
+project.addBins({ 'hyperpod-cdk': cli.outfile });
+project.eslint?.allowDevDeps('src/cli/**/*.ts');
+
+// Integration tests in integ/ (integ-runner + integ-tests-alpha; README "Integration tests").
+// `integ` verifies the committed snapshots offline and is part of `test`; only `integ:update`
+// rewrites them; `integ:deploy` deploys to a real AWS account (credentials needed, costs money).
+// Snapshot asset directories are not committed: verification compares templates only.
+const integEnv = { TS_NODE_TRANSPILE_ONLY: '1' };
+const integRunner = 'integ-runner --directory integ --language typescript';
+const integ = project.addTask('integ', {
+  description: 'Verify the integ/ snapshots offline (no AWS account); a changed template fails with its diff',
+  env: integEnv,
+});
+integ.spawn(bundle);
+integ.exec(integRunner, { receiveArgs: true });
+const integUpdate = project.addTask('integ:update', {
+  description: 'Re-create the integ/ snapshots of changed or new tests offline (on purpose: commit them with the reason)',
+  env: integEnv,
+});
+integUpdate.spawn(bundle);
+integUpdate.exec(`${integRunner} --update-on-failed --dry-run`, { receiveArgs: true });
+const integDeploy = project.addTask('integ:deploy', {
+  description: 'Deploy the integ/ tests to a real AWS account, run their assertions, destroy them (costs money; see README)',
+  env: integEnv,
+});
+integDeploy.spawn(bundle);
+integDeploy.exec(`${integRunner} --force --verbose`, { receiveArgs: true });
+project.testTask.spawn(integ);
+project.gitignore.exclude('/integ/*.snapshot/asset.*');
+project.npmignore?.exclude('/integ/');
+// Keep the npm package to the library: not the example's 57 MB cdk.out/, nor examples, benchmarks or CI.
+project.npmignore?.exclude('/cdk.out/', '/examples/', '/bench/', '/bench-results/', '/.ci/');
+
 project.synth();
