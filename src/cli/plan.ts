@@ -1,12 +1,13 @@
 /**
- * `hyperpod-cdk plan`: which nodes targeted scale-down would remove, gathered exactly as the
- * custom resource's first pass does (`runPass` in `handler.ts`) but without deleting, then
+ * `hyperpod-cdk plan`: which nodes targeted scale-down would remove, gathered by the
+ * custom resource's own first-pass survey (`survey.ts`) without deleting, then
  * rendered as text (`formatPlan`) or JSON (`planJson`), both pure.
  */
 import { CliError } from './errors';
 import { isoTime, jsonTime, oneLine, plural, table } from './text';
-import { chunk, choose, Choice, ClusterNode, DeleteBatch, nodeKey } from '../private/scale-down/plan';
+import { chunk, Choice, ClusterNode, DeleteBatch, nodeKey } from '../private/scale-down/plan';
 import { ClusterMissingError, HyperPodApi } from '../private/scale-down/sagemaker';
+import { survey } from '../private/scale-down/survey';
 import { ScaleDownOrderValue } from '../private/scale-down/types';
 
 /** What `plan` asks for (the construct's `instanceCount` and `scaleDown` options of one group). */
@@ -43,32 +44,21 @@ export function groupMissing(cluster: string, group: string, groups: readonly st
 }
 
 /**
- * Describes the cluster, lists the group's nodes and, when a listed id is not among them, the
- * whole cluster once to tell ids of other groups (as the handler's first pass), then plans
- * with the handler's settings. Deletes nothing. Throws `ClusterMissingError` and, for a group
+ * Surveys the group exactly as the handler's first pass does (`survey`: describe, list, look
+ * listed ids up in the whole cluster when needed, choose), then splits the choice into the
+ * handler's batches. Deletes nothing. Throws `ClusterMissingError` and, for a group
  * the cluster does not have, a `CliError`.
  */
 export async function gatherPlan(api: HyperPodApi, request: PlanRequest, region?: string): Promise<PlanModel> {
   const { cluster, group } = request;
-  const view = await api.describeCluster(cluster);
-  if (!view) {
+  const found = await survey(api, cluster, [{ group, desiredCount: request.count, removeNodeIds: request.remove, order: request.order }], true);
+  if (!found) {
     throw new ClusterMissingError(cluster);
   }
-  const groupView = view.groups.find((g) => g.name === group);
-  if (!groupView) {
-    throw groupMissing(cluster, group, view.groups.map((g) => g.name));
+  if (found.groups.length === 0) {
+    throw groupMissing(cluster, group, found.groupNames);
   }
-  const nodes = await api.listNodes(cluster, group);
-  const otherGroups = new Map<string, string>();
-  if (request.remove.some((id) => !nodes.some((n) => n.instanceId === id))) {
-    for (const node of await api.listNodes(cluster)) {
-      if (node.instanceId) {
-        otherGroups.set(node.instanceId, node.group);
-      }
-    }
-  }
-  const choice = choose(nodes, { group, desiredCount: request.count, removeNodeIds: request.remove, order: request.order },
-    { otherGroups, absentListedIds: 'report' });
+  const [{ counts: groupView, choice }] = found.groups;
   const batches = chunk(choice.chosen, request.chunkSize);
   const notes: string[] = [];
   const target = groupView.targetCount;

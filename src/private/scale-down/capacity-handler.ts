@@ -5,11 +5,9 @@
  * Stateless between polls: failures are counted from the cluster's events since the wait began.
  */
 import { assess, CapacityRequest, EventLine, failureMessage, formatCounts, parseCapacityProperties } from './capacity';
-import { HandlerContext, IsCompleteResult, OnEventResult, ScaleDownLogger, ScaleDownRequest } from './handler';
+import { defaultLog, HandlerContext, IsCompleteResult, OnEventResult, ScaleDownRequest } from './handler';
 import { STARTED_AT_KEY } from './response';
 import { ClusterEvent, EventsUnavailableError, HyperPodApi } from './sagemaker';
-
-const defaultLog: ScaleDownLogger = (record) => console.log(JSON.stringify(record));
 
 /** `Data` key of the group's Running nodes when the wait ended. */
 export const RUNNING_KEY = 'Running';

@@ -5,6 +5,7 @@
  * bounded for CloudFormation's status reason.
  */
 import { ClusterNode } from './plan';
+import { asInteger } from './properties';
 import { MESSAGE_BUDGET_CHARS } from './response';
 import { CAPACITY_RESOURCE_TYPE } from './types';
 
@@ -23,15 +24,6 @@ export interface CapacityRequest {
   readonly maxFailures: number;
 }
 
-function integer(value: unknown, what: string, min: number, max: number, problems: string[]): number {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    problems.push(`${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-    return min;
-  }
-  return n;
-}
-
 /** Parses and checks the properties; throws one error listing every problem. */
 export function parseCapacityProperties(raw: Record<string, unknown> | undefined): CapacityRequest {
   const props = raw ?? {};
@@ -44,9 +36,9 @@ export function parseCapacityProperties(raw: Record<string, unknown> | undefined
   const request: CapacityRequest = {
     clusterName: String(props.ClusterName ?? ''),
     group: String(props.InstanceGroupName ?? ''),
-    runningNodes: integer(props.RunningNodes, 'RunningNodes', 1, Number.MAX_SAFE_INTEGER, problems),
-    timeoutSeconds: integer(props.TimeoutSeconds, 'TimeoutSeconds', 1, 24 * 3600, problems),
-    maxFailures: integer(props.MaxFailures ?? 0, 'MaxFailures', 0, Number.MAX_SAFE_INTEGER, problems),
+    runningNodes: asInteger(props.RunningNodes, 'RunningNodes', 1, Number.MAX_SAFE_INTEGER, problems) ?? 1,
+    timeoutSeconds: asInteger(props.TimeoutSeconds, 'TimeoutSeconds', 1, 24 * 3600, problems) ?? 1,
+    maxFailures: asInteger(props.MaxFailures ?? 0, 'MaxFailures', 0, Number.MAX_SAFE_INTEGER, problems) ?? 0,
   };
   if (problems.length > 0) {
     throw new Error(`invalid ${CAPACITY_RESOURCE_TYPE} properties:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -5,13 +5,14 @@
  * re-run after a partial or lost run deletes nothing twice (nodes shutting down or gone no
  * longer count). The SageMaker client is injected.
  */
-import { chunk, ChosenNode, choose, Choice, ClusterNode, interpret, NodeFailure, nodeKey } from './plan';
+import { chunk, ChosenNode, Choice, interpret, NodeFailure, nodeKey } from './plan';
 import { GroupRequest, parseProperties, ScaleDownRequestProperties } from './properties';
 import {
   beforeKey, boundedData, boundedMessage, decodeBefore, encodeBefore, GroupBefore,
   REMOVED_TOTAL_KEY, removedKey, STARTED_AT_KEY,
 } from './response';
 import { ClusterMissingError, GroupCounts, HyperPodApi } from './sagemaker';
+import { survey } from './survey';
 
 /** The request both handlers receive (the parts they read). */
 export interface ScaleDownRequest {
@@ -51,7 +52,8 @@ export interface HandlerContext {
   readonly now?: () => number;
 }
 
-const defaultLog: ScaleDownLogger = (record) => console.log(JSON.stringify(record));
+/** One JSON line on stdout (the function's CloudWatch log). */
+export const defaultLog: ScaleDownLogger = (record) => console.log(JSON.stringify(record));
 
 /** One group after one pass. */
 interface GroupPass {
@@ -196,48 +198,27 @@ function hasWork(g: GroupPass): boolean {
 
 /**
  * One desired-state pass: describe, list, choose (all groups first, so a policy error deletes
- * nothing), then delete in batches. Throws on policy errors and on fatal per-node failures.
+ * nothing; see `survey`), then delete in batches. Throws on policy errors and on fatal
+ * per-node failures.
  */
 async function runPass(props: ScaleDownRequestProperties, api: HyperPodApi, log: ScaleDownLogger,
   phase: 'onEvent' | 'isComplete'): Promise<Pass> {
   const cluster = props.clusterName;
   try {
-    const counts = await api.describeGroups(cluster);
-    if (!counts) {
+    const found = await survey(api, cluster, props.groups, phase === 'onEvent');
+    if (!found) {
       return {};
     }
-    const planned: Array<{ request: GroupRequest; counts: GroupCounts; nodes: ClusterNode[] }> = [];
-    for (const request of props.groups) {
-      const groupCounts = counts.get(request.group);
-      if (!groupCounts) {
-        log({ level: 'info', msg: 'instance group not in the cluster yet, nothing to do', cluster, group: request.group });
-        continue;
-      }
-      planned.push({ request, counts: groupCounts, nodes: await api.listNodes(cluster, request.group) });
+    for (const request of found.absent) {
+      log({ level: 'info', msg: 'instance group not in the cluster yet, nothing to do', cluster, group: request.group });
     }
-    // A listed id missing from its group may belong to another one: look it up once, on the
-    // first pass only (an instance never moves between groups).
-    const missing = phase === 'onEvent' && planned.some((p) => (p.request.removeNodeIds ?? [])
-      .some((id) => !p.nodes.some((n) => n.instanceId === id)));
-    const otherGroups = new Map<string, string>();
-    if (missing) {
-      for (const node of await api.listNodes(cluster)) {
-        if (node.instanceId) {
-          otherGroups.set(node.instanceId, node.group);
-        }
-      }
-    }
-    const choices = planned.map((p) => ({
-      ...p,
-      choice: choose(p.nodes, p.request, { otherGroups, absentListedIds: phase === 'onEvent' ? 'report' : 'gone' }),
-    }));
-    const errors = choices.flatMap((c) => c.choice.errors);
+    const errors = found.groups.flatMap((g) => g.choice.errors);
     if (errors.length > 0) {
       throw new Error(boundedMessage(`cannot scale down cluster "${cluster}":`, errors));
     }
     const groups: GroupPass[] = [];
-    for (const { request, counts: groupCounts, choice } of choices) {
-      groups.push(await deleteChosen(cluster, request, groupCounts, choice, api, log, phase));
+    for (const { request, counts, choice } of found.groups) {
+      groups.push(await deleteChosen(cluster, request, counts, choice, api, log, phase));
     }
     return { groups };
   } catch (err) {

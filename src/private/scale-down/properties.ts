@@ -21,7 +21,8 @@ export interface ScaleDownRequestProperties {
 
 const ORDERS: readonly ScaleDownOrderValue[] = ['NewestFirst', 'OldestFirst'];
 
-function asInteger(value: unknown, what: string, min: number, max: number, problems: string[]): number | undefined {
+/** A property CloudFormation passes as a string, read back as an integer in [min, max]; else a problem is recorded. */
+export function asInteger(value: unknown, what: string, min: number, max: number, problems: string[]): number | undefined {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
     problems.push(`${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);

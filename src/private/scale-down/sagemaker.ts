@@ -99,8 +99,6 @@ export class ClusterMissingError extends Error {
 export interface HyperPodApi {
   /** The cluster and its groups; `undefined` when the cluster does not exist. */
   describeCluster(clusterName: string): Promise<ClusterView | undefined>;
-  /** Counts per instance group name; `undefined` when the cluster does not exist. */
-  describeGroups(clusterName: string): Promise<Map<string, GroupCounts> | undefined>;
   /**
    * Nodes of one instance group (exact name), including nodes still provisioning; or of the
    * whole cluster when `group` is undefined. Throws `ClusterMissingError`.
@@ -195,11 +193,6 @@ export class SageMakerHyperPodApi implements HyperPodApi {
       }
       throw err;
     }
-  }
-
-  public async describeGroups(clusterName: string): Promise<Map<string, GroupCounts> | undefined> {
-    const cluster = await this.describeCluster(clusterName);
-    return cluster && new Map(cluster.groups.map((g) => [g.name, { currentCount: g.currentCount, targetCount: g.targetCount }]));
   }
 
   public async listNodes(clusterName: string, group?: string): Promise<ClusterNode[]> {
