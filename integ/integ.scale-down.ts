@@ -19,7 +19,9 @@
  *   3. invoke the deployed `OnEvent` function of the stack's `HyperPodScaleDownProvider` with an
  *      `Update` event whose ResourceProperties are what the construct renders for
  *      `instanceCount: 2, scaleDown: { removeNodeIds: [<that node>] }` (scalars as strings, as
- *      CloudFormation sends them), and check it answers with the cluster name;
+ *      CloudFormation sends them), with the previous template's count 3 as OldResourceProperties
+ *      and the stack's id as StackId (the cluster carries it as its owner tag), and check it
+ *      answers with a physical id of the cluster;
  *   4. invoke the deployed `IsComplete` function with the same event every 30 s until it
  *      returns `IsComplete: true` (up to 30 minutes). The Provider framework would also pass
  *      the `Data` onEvent returned; the handler uses it only for its own timeout and the
@@ -134,6 +136,7 @@ const groupProperties = (count: number, removeNodeIds: string[]) => ({
   RemoveNodeIds: removeNodeIds,
   Order: 'NewestFirst',
   ChunkSize: '99',
+  Drift: 'Refuse',
 });
 // Plain JSON.stringify, not Stack.toJsonString: integ-tests-alpha JSON-encodes the payload once
 // more, and only literal text (visible here) gets escaped; the tokens are instance ids, which
@@ -141,9 +144,11 @@ const groupProperties = (count: number, removeNodeIds: string[]) => ({
 const updateEvent = JSON.stringify({
   RequestType: 'Update',
   ResourceType: 'Custom::HyperPodScaleDown',
+  // The handler removes nodes only from a cluster tagged with the request's StackId.
+  StackId: stack.stackId,
   LogicalResourceId: 'IntegScaleDown',
   RequestId: 'integ-scale-down',
-  PhysicalResourceId: hyperPod.clusterName,
+  PhysicalResourceId: `${hyperPod.clusterName}/previous`,
   ResourceProperties: {
     ClusterName: hyperPod.clusterName,
     TimeoutSeconds: '1740',
@@ -156,7 +161,7 @@ const updateEvent = JSON.stringify({
   },
 });
 const start = integ.assertions.invokeFunction({ functionName: onEvent.functionName, payload: updateEvent })
-  .assertAtPath('Payload.PhysicalResourceId', ExpectedResult.exact(hyperPod.clusterName));
+  .assertAtPath('Payload.PhysicalResourceId', ExpectedResult.stringLikeRegexp(`^${hyperPod.clusterName}/[0-9a-f]{12}$`));
 
 // 4. Poll isComplete as the Provider framework does, every 30 seconds.
 const done = integ.assertions.invokeFunction({ functionName: isComplete.functionName, payload: updateEvent })

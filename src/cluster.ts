@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Annotations, FileSystem, IResource, Lazy, RemovalPolicy, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, FileSystem, IResource, Lazy, RemovalPolicy, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,6 +17,7 @@ import { createNodeSecurityGroup, selectPrivateSubnets } from './private/network
 import * as perms from './private/permissions';
 import { renderInstanceGroup } from './private/render';
 import { ScaleDownResource } from './private/scale-down/scale-down-resource';
+import { OWNER_TAG_KEY } from './private/scale-down/types';
 import { checkCount, checkEksClusterArn, checkName, checkProviderTimeout, checkTags } from './private/validation';
 import { ClusterScaleDownOptions } from './scale-down';
 
@@ -135,7 +136,9 @@ export interface HyperPodEksClusterProps {
   readonly lifecycleScripts?: LifecycleScripts;
 
   /**
-   * Tags for the cluster and every resource this construct creates (at most 50).
+   * Tags for the cluster and every resource this construct creates (at most 49: the
+   * cluster also carries `hyperpod-cdk:stack-id`, the stack's id, which targeted scale-down
+   * checks before it removes any node).
    *
    * @default - no tags
    */
@@ -219,6 +222,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
   private readonly deployments = new Map<string, { bucket: s3.IBucket; prefix: string }>();
   private readonly groupsScope: Construct;
   private lifecycleBucket?: s3.Bucket;
+  private readonly scaleDownEnabled: boolean;
 
   constructor(scope: Construct, id: string, props: HyperPodEksClusterProps) {
     super(scope, id);
@@ -263,11 +267,14 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     });
     this.resource.addPropertyOverride('InstanceGroups', Lazy.any({ produce: () => this.renderInstanceGroups() }));
     this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
+    // Targeted scale-down removes nodes only from a cluster that carries this stack's id.
+    this.resource.cdkTagManager.setTag(OWNER_TAG_KEY, Aws.STACK_ID);
     this.clusterArn = this.resource.attrClusterArn;
     this.clusterStatus = this.resource.attrClusterStatus;
     this.groupsScope = new Construct(this, 'InstanceGroups');
 
-    if (props.scaleDown?.enabled ?? true) {
+    this.scaleDownEnabled = props.scaleDown?.enabled ?? true;
+    if (this.scaleDownEnabled) {
       const scaleDown = new ScaleDownResource(this, 'ScaleDown', {
         clusterName: this.clusterName,
         timeout: props.scaleDown?.timeout,
@@ -314,6 +321,13 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
       throw new HyperPodValidationError(group, [`instanceGroupName '${name}' is used by another instance group of this cluster; names must be unique`]);
     }
     const options = group.options;
+    if (!this.scaleDownEnabled && options.scaleDown !== undefined) {
+      const set = Object.entries(options.scaleDown).filter(([, v]) => v !== undefined).map(([k]) => `scaleDown.${k}`);
+      if (set.length > 0) {
+        throw new HyperPodValidationError(group, [`${set.join(', ')} set on instance group '${name}', but the cluster's `
+          + 'scaleDown.enabled is false, so nothing would act on them (listed ids would not be removed): remove them, or enable scale-down']);
+      }
+    }
     const role = options.executionRole ?? this.executionRole;
     const scripts = options.lifecycleScripts ?? this.defaultLifecycleScripts;
     const binding = this.bind(scripts);

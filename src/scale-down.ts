@@ -12,6 +12,26 @@ export enum ScaleDownOrder {
 }
 
 /**
+ * What a deployment does with an instance group that has more nodes than both its previous
+ * and its new `instanceCount` (nodes added outside the stack: from the console, the `hyp`
+ * CLI or an autoscaler). The cluster update would let SageMaker remove the excess nodes of
+ * its own choosing.
+ */
+export enum DriftPolicy {
+  /**
+   * Fail the deployment before the cluster update, naming the group and its counts; nothing
+   * is removed. Raise `instanceCount` to keep the nodes, or choose `REMOVE_EXTRA_NODES`.
+   */
+  REFUSE = 'Refuse',
+  /**
+   * Remove the extra nodes by the group's policy (listed ids, nodes not serving, then
+   * `order`) before the cluster update, down to the new `instanceCount`. Takes effect in a
+   * deployment that lowers a count or names new `removeNodeIds` in the cluster.
+   */
+  REMOVE_EXTRA_NODES = 'Remove',
+}
+
+/**
  * How an instance group chooses the nodes to remove when its `instanceCount` goes down.
  *
  * Nodes go in this order: the ids in `removeNodeIds`; then nodes that are not serving
@@ -21,8 +41,9 @@ export interface InstanceGroupScaleDownOptions {
   /**
    * EC2 instance ids (`i-` and 8 or 17 hex digits) of this group's nodes to remove first.
    *
-   * Lower `instanceCount` by at least their number in the same deployment. An id that is
-   * not in this group fails the deployment with a message naming it.
+   * Lower `instanceCount` by at least the number of ids you add, in the same deployment. Only
+   * ids new to this deployment are acted on: ids kept from an earlier deployment are done and
+   * ignored. An id that is not in this group fails the deployment with a message naming it.
    *
    * @default - no node is named
    */
@@ -43,6 +64,14 @@ export interface InstanceGroupScaleDownOptions {
    * @default 99
    */
   readonly chunkSize?: number;
+
+  /**
+   * What to do when the group has more nodes than both its previous and its new
+   * `instanceCount` (nodes added outside the stack).
+   *
+   * @default DriftPolicy.REFUSE
+   */
+  readonly drift?: DriftPolicy;
 }
 
 /**
@@ -58,7 +87,8 @@ export interface ClusterScaleDownOptions {
   readonly enabled?: boolean;
 
   /**
-   * How long one deployment may wait for the chosen nodes to shut down, at most 1 hour.
+   * How long one deployment may take to remove the chosen nodes, 2 minutes to 1 hour. It is
+   * a property of the custom resource, so changing it never replaces the provider.
    *
    * @default Duration.minutes(30)
    */

@@ -34,16 +34,17 @@ describe('wait for capacity in the template', () => {
     expect(stack.resolve(group.capacityReady!.getAttString('Running'))).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Running'] });
   });
 
-  test('IAM: events are read only by providers that wait; scale-down keeps its three actions', () => {
+  test('IAM: events are read only by providers that wait; scale-down keeps its own actions', () => {
     expect(sageMakerActions(template)).toEqual(expect.arrayContaining([
-      ['sagemaker:BatchDeleteClusterNodes', 'sagemaker:DescribeCluster', 'sagemaker:ListClusterNodes'],
+      ['sagemaker:DescribeCluster', 'sagemaker:ListClusterNodes', 'sagemaker:ListTags'],
+      'sagemaker:BatchDeleteClusterNodes',
       ['sagemaker:DescribeCluster', 'sagemaker:ListClusterNodes', 'sagemaker:ListClusterEvents', 'sagemaker:DescribeClusterEvent'],
     ]));
     const { stack: plain } = testCluster({ instanceGroups: [GROUP] });
     expect(JSON.stringify(sageMakerActions(Template.fromStack(plain)))).not.toMatch(/ClusterEvent/);
   });
 
-  test('a wait with another timeout than scale-down gets its own provider that cannot delete nodes', () => {
+  test('a wait alone: the stack\'s one provider, which cannot delete nodes; its timeout is a property', () => {
     const { stack: s } = testCluster({
       scaleDown: { enabled: false },
       instanceGroups: [{ ...GROUP, waitForCapacity: 1, waitForCapacityTimeout: Duration.minutes(60), waitForCapacityMaxFailures: 0 }],

@@ -58,12 +58,28 @@ test('status against the stand-in, through the default chain and AWS_ENDPOINT_UR
 });
 
 test('plan --json and a usage error', async () => {
-  const plan = await runBundledCli(['plan', 'demo', '--group', 'worker', '--count', '1', '--json'], withCredentials());
+  const plan = await runBundledCli(['plan', 'demo', '--group', 'worker', '--previous-count', '3', '--count', '1', '--json'], withCredentials());
+  expect(plan.stderr).toBe('');
   expect(plan.code).toBe(0);
-  expect((JSON.parse(plan.stdout) as PlanJson).remove.map((n) => n.reason)).toEqual(['status Failure', 'newest']);
+  const doc = JSON.parse(plan.stdout) as PlanJson;
+  expect(doc).toMatchObject({ previousCount: 3, count: 1, targetCount: 3, drift: 'Refuse', extra: 0, budget: 2, errors: [], notes: [] });
+  expect(doc.remove.map((n) => n.reason)).toEqual(['status Failure', 'newest']);
   const usage = await runBundledCli(['plan', 'demo', '--count', 'x'], withCredentials());
   expect(usage.code).toBe(2);
   expect(usage.stderr).toContain('plan needs --group');
+  const drift = await runBundledCli(['plan', 'demo', '--group', 'worker', '--count', '1', '--drift', 'Sometimes'], withCredentials());
+  expect(drift.code).toBe(2);
+  expect(drift.stderr).toContain('--drift must be Refuse or Remove, got "Sometimes"');
+});
+
+test('plan refuses drift as a deployment would: exit 1, the group named', async () => {
+  const before = { ...fake.calls };
+  const result = await runBundledCli(['plan', 'demo', '--group', 'worker', '--previous-count', '2', '--count', '1'], withCredentials());
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toContain('instance group "worker" of cluster "demo" has 3 nodes (TargetCount), more than its previous instanceCount 2');
+  expect(result.stderr).toContain('set instanceCount to 3');
+  expect(fake.calls.BatchDeleteClusterNodes).toBe(before.BatchDeleteClusterNodes);
 });
 
 test('missing credentials fail at once, with what to do', async () => {

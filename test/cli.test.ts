@@ -61,11 +61,23 @@ describe('arguments', () => {
       remove: ['i-0123456789abcdef0', 'i-12345678'],
       order: 'OldestFirst',
       chunkSize: 50,
+      previousCount: undefined,
+      drift: 'Refuse',
       json: false,
       region: undefined,
       profile: undefined,
     });
-    expect(parseArgs(['plan', 'demo', '--group', 'w', '--count', '0'])).toMatchObject({ count: 0, remove: [], order: 'NewestFirst', chunkSize: 99 });
+    const defaults = parseArgs(['plan', 'demo', '--group', 'w', '--count', '0']);
+    expect(defaults).toMatchObject({ count: 0, remove: [], order: 'NewestFirst', chunkSize: 99, drift: 'Refuse' });
+    expect(defaults).toHaveProperty('previousCount', undefined);
+  });
+
+  test('plan: --previous-count is the deployed instanceCount, --drift takes Refuse or Remove in the construct\'s spellings too', () => {
+    expect(parseArgs(['plan', 'demo', '--group', 'w', '--count', '3', '--previous-count', '5', '--drift', 'Remove']))
+      .toMatchObject({ count: 3, previousCount: 5, drift: 'Remove' });
+    expect(parseArgs(['plan', 'demo', '--group', 'w', '--count', '3', '--previous-count=0', '--drift=refuse'])).toMatchObject({ previousCount: 0, drift: 'Refuse' });
+    expect(parseArgs(['plan', 'demo', '--group', 'w', '--count', '3', '--drift', 'REMOVE_EXTRA_NODES'])).toMatchObject({ drift: 'Remove' });
+    expect(parseArgs(['plan', 'demo', '--group', 'w', '--count', '3', '--drift', 'remove-extra-nodes'])).toMatchObject({ drift: 'Remove' });
   });
 
   test.each<[string[], RegExp]>([
@@ -94,6 +106,14 @@ describe('arguments', () => {
     [['plan', 'demo', '--group', 'worker', '--count', '3', '--order', 'Random'], /--order must be NewestFirst or OldestFirst, got "Random"/],
     [['plan', 'demo', '--group', 'worker', '--count', '3', '--chunk-size', '100'], /--chunk-size must be an integer from 1 to 99, got "100"/],
     [['plan', 'demo', '--group', 'worker', '--count', '3', '--events', '5'], /option --events is not valid for "plan"/],
+    [['plan', 'demo', '--group', 'worker', '--count', '3', '--previous-count', '-1'], /--previous-count must be an integer of 0 or more, got "-1"/],
+    [['plan', 'demo', '--group', 'worker', '--count', '3', '--previous-count', 'five'], /--previous-count must be an integer of 0 or more, got "five"/],
+    [['plan', 'demo', '--group', 'worker', '--count', '3', '--previous-count'], /--previous-count needs a value/],
+    [['plan', 'demo', '--group', 'worker', '--count', '3', '--previous-count', '4', '--previous-count', '5'], /--previous-count was given twice/],
+    [['plan', 'demo', '--group', 'worker', '--count', '3', '--drift', 'Ignore'], /--drift must be Refuse or Remove, got "Ignore"/],
+    [['plan', 'demo', '--group', 'worker', '--count', '3', '--drift'], /--drift needs a value/],
+    [['status', 'demo', '--previous-count', '3'], /option --previous-count is not valid for "status"/],
+    [['status', 'demo', '--drift', 'Remove'], /option --drift is not valid for "status"/],
   ])('%j is a usage error: exit 2, a message naming the problem, no AWS call', async (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     const factory = jest.fn(() => testClient(fake));
@@ -115,7 +135,10 @@ describe('arguments', () => {
     });
 
   test('command help names every option', async () => {
-    expect((await runCli(fake, ['plan', '--help'])).stdout).toEqual(expect.stringContaining('--chunk-size C'));
+    const plan = (await runCli(fake, ['plan', '--help'])).stdout;
+    for (const option of ['--group G', '--count N', '--previous-count P', '--drift D', '--remove IDS', '--order O', '--chunk-size C', '--json']) {
+      expect(plan).toContain(option);
+    }
     const status = (await runCli(fake, ['status', '--help'])).stdout;
     for (const option of ['--events N', '--json', '--region R', '--profile P']) {
       expect(status).toContain(option);

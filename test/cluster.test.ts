@@ -306,7 +306,11 @@ describe('cluster props', () => {
     const t = Template.fromStack(stack);
     t.hasResource(CLUSTER, {
       DeletionPolicy: 'Retain',
-      Properties: { ClusterName: 'my-cluster', NodeRecovery: 'None', Tags: [{ Key: 'team', Value: 'ml' }] },
+      Properties: {
+        ClusterName: 'my-cluster',
+        NodeRecovery: 'None',
+        Tags: [{ Key: 'hyperpod-cdk:stack-id', Value: { Ref: 'AWS::StackId' } }, { Key: 'team', Value: 'ml' }],
+      },
     });
     t.hasResourceProperties('AWS::IAM::Role', { Tags: [{ Key: 'team', Value: 'ml' }] });
   });

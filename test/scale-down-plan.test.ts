@@ -2,7 +2,8 @@ import {
   BatchDeleteAnswer, ChooseOptions, ChosenNode, choose, chunk, ClusterNode, DeleteBatch, GroupPolicy, interpret, nodeKey,
 } from '../src/private/scale-down/plan';
 
-type Policy = Omit<GroupPolicy, 'group'>;
+/** The old "keep N nodes" form: an unbounded budget held back by `keep`. */
+type Policy = Omit<GroupPolicy, 'group' | 'budget' | 'keep'> & { desiredCount: number; budget?: number };
 
 /** `i-` + 17 hex digits from a small number, e.g. id(10) = i-0000000000000000a. */
 const id = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;
@@ -16,8 +17,8 @@ function pending(logicalId: string, group = 'w'): ClusterNode {
   return { group, logicalId, status: 'Pending' };
 }
 
-const pick = (nodes: ClusterNode[], policy: Policy, options: ChooseOptions = {}) =>
-  choose(nodes, { group: 'w', ...policy }, options);
+const pick = (nodes: ClusterNode[], { desiredCount, budget, ...policy }: Policy, options: ChooseOptions = {}) =>
+  choose(nodes, { group: 'w', budget: budget ?? Number.MAX_SAFE_INTEGER, keep: desiredCount, ...policy }, options);
 
 const summary = (chosen: ChosenNode[]) => chosen.map((c) => `${nodeKey(c)} ${c.reason}`);
 
@@ -61,29 +62,41 @@ describe('choose', () => {
     const choice = pick(nodes, policy);
     expect(choice.errors).toEqual([]);
     expect(summary(choice.chosen)).toEqual(expected);
-    expect(choice.chosen.length).toBeLessThanOrEqual(Math.max(choice.surplus, 0));
+    expect(choice.chosen.length).toBeLessThanOrEqual(choice.budget);
   });
 
-  test('surplus counts only nodes that are not shutting down', () => {
+  test('keep counts only nodes that are not shutting down', () => {
     const choice = pick([node(1, 'ShuttingDown'), node(2), node(3), node(4)], { desiredCount: 1 });
-    expect(choice).toMatchObject({ existing: 3, shuttingDown: 1, desired: 1, surplus: 2 });
+    expect(choice).toMatchObject({ existing: 3, shuttingDown: 1, budget: 2 });
+  });
+
+  test.each([
+    ['the budget bounds the choice below what keep allows', 2, 1, [`${id(5)} newest`, `${id(4)} newest`]],
+    ['keep bounds the choice below the budget', 10, 3, [`${id(5)} newest`, `${id(4)} newest`]],
+    ['a budget of 0 chooses nothing', 0, 0, []],
+  ])('%s', (_name, budget, keep, expected) => {
+    const choice = choose(five, { group: 'w', budget, keep });
+    expect(summary(choice.chosen)).toEqual(expected);
+    expect(choice.budget).toBe(expected.length);
   });
 
   test.each<[string, ClusterNode[], Policy, RegExp, ChooseOptions?]>([
-    ['more listed than the surplus', five, { desiredCount: 4, removeNodeIds: [id(1), id(2)] },
-      /removeNodeIds names 2 nodes still in the group, but instanceCount 4 leaves only 1 to remove/],
+    ['more listed than the budget', five, { desiredCount: 4, removeNodeIds: [id(1), id(2)] },
+      /removeNodeIds names 2 nodes still in the group, but this deployment may remove only 1; lower instanceCount/],
     ['listed while the count does not go down', five, { desiredCount: 5, removeNodeIds: [id(1)] },
-      /names 1 nodes still in the group, but instanceCount 5 leaves only 0/],
+      /names 1 node still in the group, but this deployment may remove only 0/],
     ['bad id format', five, { desiredCount: 3, removeNodeIds: ['i-123', 'I-0000000000000000A', id(1)] },
       /must be EC2 instance ids .* got "i-123", "I-0000000000000000A"/],
-    ['listed id absent while there is a surplus', five, { desiredCount: 3, removeNodeIds: [id(1), id(42)] },
-      new RegExp(`removeNodeIds ${id(42)} not found in this group .*drop them from removeNodeIds`)],
+    ['listed id absent beyond what the group already gave up', five, { desiredCount: 3, removeNodeIds: [id(1), id(42)] },
+      new RegExp(`removeNodeIds ${id(42)} not found in this group \\(it has 5 nodes not shutting down\\)`)],
+    ['two absent ids, one allowed', five, { desiredCount: 3, removeNodeIds: [id(41), id(42)] },
+      new RegExp(`removeNodeIds ${id(42)} not found`), { absentAllowance: 1 }],
     ['listed id of another group (from the nodes given)', [...five, node(9, 'Running', 9, 'w-2')],
       { desiredCount: 4, removeNodeIds: [id(9)] }, new RegExp(`${id(9)} belongs to instance group "w-2", not "w"`)],
     ['listed id of another group, even without surplus', five, { desiredCount: 5, removeNodeIds: [id(9)] },
       new RegExp(`${id(9)} belongs to instance group "other"`), { otherGroups: new Map([[id(9), 'other']]) }],
     ['listed id of another group, even when absent ids count as gone', five, { desiredCount: 4, removeNodeIds: [id(9)] },
-      /belongs to instance group "other"/, { otherGroups: new Map([[id(9), 'other']]), absentListedIds: 'gone' as const }],
+      /belongs to instance group "other"/, { otherGroups: new Map([[id(9), 'other']]), absentAllowance: 5 }],
   ])('error: %s', (_name, nodes, policy, message, options = {}) => {
     const choice = pick(nodes, policy, options);
     expect(choice.chosen).toEqual([]);
@@ -94,10 +107,8 @@ describe('choose', () => {
   test.each<[string, ClusterNode[], Policy, ChooseOptions, string[], string[]]>([
     ['listed id shutting down is fine', [node(1, 'ShuttingDown'), node(2), node(3)], { desiredCount: 1, removeNodeIds: [id(1)] }, {},
       [`${id(3)} newest`], [id(1)]],
-    ['absent listed id with no surplus left is already gone', [node(2), node(3)], { desiredCount: 2, removeNodeIds: [id(1)] }, {},
-      [], [id(1)]],
-    ['absent listed id on a later poll is already gone', [node(2), node(3), node(4)], { desiredCount: 2, removeNodeIds: [id(1)] },
-      { absentListedIds: 'gone' }, [`${id(4)} newest`], [id(1)]],
+    ['absent listed id within what the group gave up is already gone', [node(2), node(3), node(4)],
+      { desiredCount: 2, removeNodeIds: [id(1)] }, { absentAllowance: 1 }, [`${id(4)} newest`], [id(1)]],
   ])('%s', (_name, nodes, policy, options, expected, gone) => {
     const choice = pick(nodes, policy, options);
     expect(choice.errors).toEqual([]);

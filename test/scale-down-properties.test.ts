@@ -1,5 +1,5 @@
 import { parseProperties } from '../src/private/scale-down/properties';
-import { boundedData, boundedMessage, decodeBefore, encodeBefore } from '../src/private/scale-down/response';
+import { boundedData, boundedMessage } from '../src/private/scale-down/response';
 
 describe('parseProperties', () => {
   test('reads strings back into numbers and applies defaults', () => {
@@ -8,15 +8,15 @@ describe('parseProperties', () => {
       ClusterName: 'demo',
       TimeoutSeconds: '1700',
       InstanceGroups: [
-        { InstanceGroupName: 'a', InstanceCount: '3', ChunkSize: '10', Order: 'OldestFirst', RemoveNodeIds: ['i-0123456789abcdef0'] },
+        { InstanceGroupName: 'a', InstanceCount: '3', ChunkSize: '10', Order: 'OldestFirst', Drift: 'Remove', RemoveNodeIds: ['i-0123456789abcdef0'] },
         { InstanceGroupName: 'b', InstanceCount: 0 },
       ],
     })).toEqual({
       clusterName: 'demo',
       timeoutSeconds: 1700,
       groups: [
-        { group: 'a', desiredCount: 3, chunkSize: 10, order: 'OldestFirst', removeNodeIds: ['i-0123456789abcdef0'] },
-        { group: 'b', desiredCount: 0, chunkSize: 99, order: 'NewestFirst', removeNodeIds: [] },
+        { group: 'a', desiredCount: 3, chunkSize: 10, order: 'OldestFirst', drift: 'Remove', removeNodeIds: ['i-0123456789abcdef0'] },
+        { group: 'b', desiredCount: 0, chunkSize: 99, order: 'NewestFirst', drift: 'Refuse', removeNodeIds: [] },
       ],
     });
   });
@@ -32,6 +32,8 @@ describe('parseProperties', () => {
       /ChunkSize must be an integer from 1 to 99/],
     ['bad order', { ClusterName: 'c', InstanceGroups: [{ InstanceGroupName: 'a', InstanceCount: '1', Order: 'Random' }] },
       /Order must be one of NewestFirst, OldestFirst/],
+    ['bad drift policy', { ClusterName: 'c', InstanceGroups: [{ InstanceGroupName: 'a', InstanceCount: '1', Drift: 'Trim' }] },
+      /Drift must be one of Refuse, Remove/],
     ['ids not a list', { ClusterName: 'c', InstanceGroups: [{ InstanceGroupName: 'a', InstanceCount: '1', RemoveNodeIds: 'i-1' }] },
       /RemoveNodeIds must be a list of strings/],
     ['same group twice', { ClusterName: 'c', InstanceGroups: [{ InstanceGroupName: 'a', InstanceCount: '1' }, { InstanceGroupName: 'a', InstanceCount: '2' }] },
@@ -44,18 +46,6 @@ describe('parseProperties', () => {
 });
 
 describe('response data', () => {
-  test.each([
-    [{ existing: 5, targetCount: 5 }, '5,5'],
-    [{ existing: 0, targetCount: undefined }, '0,'],
-  ])('encodes and decodes %p', (before, encoded) => {
-    expect(encodeBefore(before)).toBe(encoded);
-    expect(decodeBefore(encoded)).toEqual(before);
-  });
-
-  test.each([undefined, '', 'x,1', '1;2', 5])('decodes %p as unknown', (value) => {
-    expect(decodeBefore(value)).toBeUndefined();
-  });
-
   test('keeps Data under its budget, first entries first', () => {
     const entries: Array<[string, string]> = [['Removed', '9'], ...Array.from({ length: 100 }, (_, i): [string, string] =>
       [`Removed.group-with-a-long-name-${i}`, String(i)])];

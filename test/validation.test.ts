@@ -125,7 +125,9 @@ describe('cluster validation', () => {
   test.each([
     ['cluster name with dot', { clusterName: 'my.cluster' }, /clusterName must be 1-63 characters.*\(got "my.cluster"\)/],
     ['cluster name of 64 characters', { clusterName: 'c'.repeat(64) }, /clusterName must be 1-63 characters/],
-    ['51 tags', { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }, /tags must have 0-50 tags \(got 51\)/],
+    ['50 tags (the construct adds the 50th)', { tags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'])) },
+      /tags must have 0-49 tags \(the construct adds a 50th, hyperpod-cdk:stack-id\) \(got 50\)/],
+    ['the owner tag', { tags: { 'hyperpod-cdk:stack-id': 'x' } }, /tags must not set hyperpod-cdk:stack-id/],
     ['tag value of 257 characters', { tags: { team: 'v'.repeat(257) } }, /tags\["team"\] value must be at most 256 characters \(got 257\)/],
     ['scale-down timeout over an hour', { scaleDown: { timeout: Duration.hours(2) } }, /scaleDown.timeout must be from 2 minutes to 1 hour, in whole 30-second steps \(got 2 hours\)/],
     ['scale-down timeout not a multiple of 30 s', { scaleDown: { timeout: Duration.seconds(200) } }, /in whole 30-second steps \(got 3 minutes 20 seconds\)/],

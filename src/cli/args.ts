@@ -3,7 +3,7 @@
  * errors that name the argument and say what is expected. No AWS here.
  */
 import { INSTANCE_ID_PATTERN } from '../private/scale-down/plan';
-import { MAX_INSTANCE_IDS_PER_CALL, ScaleDownOrderValue } from '../private/scale-down/types';
+import { DriftPolicyValue, MAX_INSTANCE_IDS_PER_CALL, ScaleDownOrderValue } from '../private/scale-down/types';
 
 /** The program name in messages and usage. */
 export const PROGRAM = 'hyperpod-cdk';
@@ -38,6 +38,10 @@ export interface PlanCommand extends CommonOptions {
   readonly order: ScaleDownOrderValue;
   /** Instance ids per BatchDeleteClusterNodes call, 1-99. */
   readonly chunkSize: number;
+  /** `--previous-count`: the deployed instanceCount; else the group's TargetCount stands for it. */
+  readonly previousCount?: number;
+  /** `--drift`: the group's `scaleDown.drift`. */
+  readonly drift: DriftPolicyValue;
 }
 
 /** `--help`, `help [command]`, or no arguments at all. */
@@ -79,15 +83,19 @@ const STATUS_HELP = [
 ];
 
 const PLAN_HELP = [
-  `Usage: ${PROGRAM} plan <cluster> --group G --count N [--remove i-... ...] [--order NewestFirst|OldestFirst]`,
-  `       [--chunk-size 1-${MAX_INSTANCE_IDS_PER_CALL}] [--json] [--region R] [--profile P]`,
+  `Usage: ${PROGRAM} plan <cluster> --group G --count N [--previous-count P] [--remove i-... ...]`,
+  `       [--order NewestFirst|OldestFirst] [--chunk-size 1-${MAX_INSTANCE_IDS_PER_CALL}] [--drift Refuse|Remove]`,
+  '       [--json] [--region R] [--profile P]',
   '',
-  'Shows which nodes targeted scale-down would remove so that instance group G keeps N nodes,',
-  'why each was chosen, and the BatchDeleteClusterNodes calls, with the same planner as the',
-  'construct\'s custom resource. Read-only: it changes nothing.',
+  'Shows what a deployment that changes instance group G\'s instanceCount from P to N would',
+  'remove, why each node was chosen, and the BatchDeleteClusterNodes calls, with the same code',
+  'as the construct\'s custom resource (drift refusal included). Read-only: it changes nothing.',
   '',
   '  --group G       exact instance group name',
-  '  --count N       node count the group keeps (its new instanceCount), 0 or more',
+  '  --count N       the group\'s new instanceCount, 0 or more',
+  '  --previous-count P  the deployed instanceCount (default: the group\'s TargetCount, which',
+  '                  hides drift: nodes added outside the stack)',
+  '  --drift D       Refuse (default) or Remove (scaleDown.drift)',
   '  --remove IDS    instance ids to remove first (scaleDown.removeNodeIds); several may follow',
   '                  one --remove, separated by spaces or commas',
   '  --order O       NewestFirst (default) or OldestFirst (scaleDown.order)',
@@ -112,12 +120,12 @@ export function usage(topic?: 'status' | 'plan'): string {
   return `${lines.join('\n')}\n`;
 }
 
-type Flag = 'events' | 'group' | 'count' | 'remove' | 'order' | 'chunk-size' | 'region' | 'profile' | 'json' | 'help';
+type Flag = 'events' | 'group' | 'count' | 'previous-count' | 'remove' | 'order' | 'chunk-size' | 'drift' | 'region' | 'profile' | 'json' | 'help';
 
-const VALUE_FLAGS: ReadonlySet<Flag> = new Set<Flag>(['events', 'group', 'count', 'order', 'chunk-size', 'region', 'profile']);
+const VALUE_FLAGS: ReadonlySet<Flag> = new Set<Flag>(['events', 'group', 'count', 'previous-count', 'order', 'chunk-size', 'drift', 'region', 'profile']);
 const FLAGS_OF: Record<'status' | 'plan', ReadonlySet<Flag>> = {
   status: new Set<Flag>(['events', 'region', 'profile', 'json', 'help']),
-  plan: new Set<Flag>(['group', 'count', 'remove', 'order', 'chunk-size', 'region', 'profile', 'json', 'help']),
+  plan: new Set<Flag>(['group', 'count', 'previous-count', 'remove', 'order', 'chunk-size', 'drift', 'region', 'profile', 'json', 'help']),
 };
 const ALL_FLAGS: ReadonlySet<string> = new Set([...FLAGS_OF.status, ...FLAGS_OF.plan]);
 
@@ -249,6 +257,7 @@ export function parseArgs(argv: readonly string[]): Command {
   }
   const chunkSize = values.get('chunk-size');
   const orderValue = values.get('order');
+  const previous = values.get('previous-count');
   return {
     kind: 'plan',
     ...common,
@@ -257,5 +266,18 @@ export function parseArgs(argv: readonly string[]): Command {
     remove: [...new Set(remove)],
     order: orderValue === undefined ? 'NewestFirst' : order(orderValue),
     chunkSize: chunkSize === undefined ? MAX_INSTANCE_IDS_PER_CALL : integer('chunk-size', chunkSize, 1, MAX_INSTANCE_IDS_PER_CALL, command),
+    previousCount: previous === undefined ? undefined : integer('previous-count', previous, 0, Number.MAX_SAFE_INTEGER, command),
+    drift: drift(values.get('drift') ?? 'Refuse'),
   };
+}
+
+function drift(value: string): DriftPolicyValue {
+  const key = value.replace(/[-_]/g, '').toLowerCase();
+  if (key === 'refuse') {
+    return 'Refuse';
+  }
+  if (key === 'remove' || key === 'removeextranodes') {
+    return 'Remove';
+  }
+  throw new UsageError(`--drift must be Refuse or Remove, got "${value}"`, 'plan');
 }

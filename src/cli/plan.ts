@@ -1,23 +1,30 @@
 /**
- * `hyperpod-cdk plan`: which nodes targeted scale-down would remove, gathered by the
- * custom resource's own first-pass survey (`survey.ts`) without deleting, then
- * rendered as text (`formatPlan`) or JSON (`planJson`), both pure.
+ * `hyperpod-cdk plan`: which nodes targeted scale-down would remove, decided by the custom
+ * resource's own code (`intent.ts` for drift and budget, `survey.ts` for listing and
+ * choosing) without deleting, then rendered as text (`formatPlan`) or JSON (`planJson`).
  */
 import { CliError } from './errors';
 import { isoTime, jsonTime, oneLine, plural, table } from './text';
+import { asksForRemoval, readIntents } from '../private/scale-down/intent';
 import { chunk, Choice, ClusterNode, DeleteBatch, nodeKey } from '../private/scale-down/plan';
 import { ClusterMissingError, HyperPodApi } from '../private/scale-down/sagemaker';
-import { survey } from '../private/scale-down/survey';
-import { ScaleDownOrderValue } from '../private/scale-down/types';
+import { assessAll, surveyGroups } from '../private/scale-down/survey';
+import { DriftPolicyValue, ScaleDownOrderValue } from '../private/scale-down/types';
 
 /** What `plan` asks for (the construct's `instanceCount` and `scaleDown` options of one group). */
 export interface PlanRequest {
   readonly cluster: string;
   readonly group: string;
+  /** The new `instanceCount`. */
   readonly count: number;
+  /** The deployed `instanceCount` (the previous template); undefined: the group's TargetCount stands for it. */
+  readonly previousCount?: number;
+  /** New `removeNodeIds` of this deployment. */
   readonly remove: readonly string[];
   readonly order: ScaleDownOrderValue;
   readonly chunkSize: number;
+  /** `scaleDown.drift` of the group. */
+  readonly drift: DriftPolicyValue;
 }
 
 /** Everything `plan` shows. */
@@ -26,7 +33,11 @@ export interface PlanModel {
   readonly request: PlanRequest;
   readonly targetCount?: number;
   readonly currentCount?: number;
-  /** The planner's decision; `errors` are what would fail the deployment. */
+  /** The previous count the plan compared with (`--previous-count`, else TargetCount). */
+  readonly previousCount: number;
+  /** Nodes added outside the stack (TargetCount above both counts). */
+  readonly extra: number;
+  /** The planner's decision; `errors` are what would fail the deployment (drift included). */
   readonly choice: Choice;
   /** The BatchDeleteClusterNodes calls a deployment would make, in order. */
   readonly batches: DeleteBatch[];
@@ -44,29 +55,55 @@ export function groupMissing(cluster: string, group: string, groups: readonly st
 }
 
 /**
- * Surveys the group exactly as the handler's first pass does (`survey`: describe, list, look
- * listed ids up in the whole cluster when needed, choose), then splits the choice into the
- * handler's batches. Deletes nothing. Throws `ClusterMissingError` and, for a group
- * the cluster does not have, a `CliError`.
+ * Decides for the group exactly as the handler's first pass does (assess drift and budget
+ * against TargetCount, list, look listed ids up in the whole cluster when needed, choose),
+ * then splits the choice into the handler's batches. Deletes nothing. Throws
+ * `ClusterMissingError` and, for a group the cluster does not have, a `CliError`.
  */
 export async function gatherPlan(api: HyperPodApi, request: PlanRequest, region?: string): Promise<PlanModel> {
   const { cluster, group } = request;
-  const found = await survey(api, cluster, [{ group, desiredCount: request.count, removeNodeIds: request.remove, order: request.order }], true);
-  if (!found) {
+  const view = await api.describeCluster(cluster);
+  if (!view) {
     throw new ClusterMissingError(cluster);
   }
-  if (found.groups.length === 0) {
-    throw groupMissing(cluster, group, found.groupNames);
+  const groupView = view.groups.find((g) => g.name === group);
+  if (!groupView) {
+    throw groupMissing(cluster, group, view.groups.map((g) => g.name));
   }
-  const [{ counts: groupView, choice }] = found.groups;
-  const batches = chunk(choice.chosen, request.chunkSize);
   const notes: string[] = [];
+  const previousCount = request.previousCount ?? groupView.targetCount ?? request.count;
+  if (request.previousCount === undefined) {
+    notes.push(`without --previous-count, the group's TargetCount (${groupView.targetCount ?? '?'}) stands for the deployed `
+      + 'instanceCount, so nodes added outside the stack (drift) cannot show; pass the deployed instanceCount to check it');
+  }
+  const [intent] = readIntents([{
+    group, desiredCount: request.count, removeNodeIds: request.remove, order: request.order, chunkSize: request.chunkSize, drift: request.drift,
+  }], new Map([[group, { count: previousCount, removeNodeIds: [] }]]));
+  const [assessment] = assessAll(view, [intent]).groups;
+  const [surveyed] = await surveyGroups(api, cluster, [assessment], true);
+  let choice: Choice = assessment.refusal
+    ? { ...surveyed.choice, chosen: [], errors: [assessment.refusal, ...surveyed.choice.errors] }
+    : surveyed.choice;
   const target = groupView.targetCount;
-  if (choice.errors.length === 0 && target !== undefined && target - choice.chosen.length > request.count) {
+  if (!asksForRemoval(intent)) {
+    // The handler makes no call at all for a group that asks for nothing (if no other group asks).
+    choice = { ...surveyed.choice, budget: 0, chosen: [], errors: [] };
+    if (assessment.extra > 0 && target !== undefined) {
+      notes.push(`the group has ${target} nodes (TargetCount), ${assessment.extra} above both counts (added outside the stack). `
+        + 'A deployment that lowers no instanceCount makes no SageMaker call, so its cluster update would let SageMaker remove '
+        + `${target - request.count} nodes of its own choosing: set instanceCount to ${target} to keep them. A deployment that `
+        + 'lowers another group\'s count refuses this drift instead');
+    }
+  }
+  const batches = chunk(choice.chosen, request.chunkSize);
+  if (choice.errors.length === 0 && target !== undefined && target - choice.chosen.length > request.count
+    && assessment.budget > choice.chosen.length) {
     notes.push(`TargetCount is ${target}, above the ${choice.existing} node(s) listed: after the removals it stays above ${request.count} ` +
       'until the cluster update lowers it, and SageMaker cancels the launches it no longer needs (not chosen by this plan)');
   }
-  return { region, request, targetCount: target, currentCount: groupView.currentCount, choice, batches, notes };
+  return {
+    region, request, targetCount: target, currentCount: groupView.currentCount, previousCount, extra: assessment.extra, choice, batches, notes,
+  };
 }
 
 function idsOf(batch: DeleteBatch): string {
@@ -89,7 +126,8 @@ export function planErrorMessage(model: PlanModel): string {
 export function formatPlan(model: PlanModel): string {
   const { request: r, choice } = model;
   const lines = [
-    `Scale-down plan for instance group "${r.group}" of cluster "${r.cluster}"${model.region ? ` (${model.region})` : ''}: keep ${plural(r.count, 'node')}`,
+    `Scale-down plan for instance group "${r.group}" of cluster "${r.cluster}"${model.region ? ` (${model.region})` : ''}: ` +
+      `instanceCount ${model.previousCount} -> ${r.count}`,
     `  nodes now: ${choice.existing}${choice.shuttingDown > 0 ? ` (and ${choice.shuttingDown} shutting down, not counted)` : ''}; ` +
       `TargetCount ${count(model.targetCount)}, CurrentCount ${count(model.currentCount)}`,
     `  order:     ${r.remove.length > 0 ? `listed ids (${r.remove.join(', ')}), then ` : ''}` +
@@ -101,10 +139,12 @@ export function formatPlan(model: PlanModel): string {
     lines.push('A deployment with this policy would fail before removing anything:');
     lines.push(...choice.errors.map((e) => `  - ${e}`));
   } else if (choice.chosen.length === 0) {
-    lines.push(`Nothing would be removed: the group has ${plural(choice.existing, 'node')} (not counting nodes shutting down), ` +
-      `not more than ${r.count}.`);
+    const why = r.count < model.previousCount
+      ? `the decrease (${model.previousCount} -> ${r.count}) is already done: TargetCount is ${count(model.targetCount)}`
+      : `a deployment removes nodes only when it lowers instanceCount (${model.previousCount} -> ${r.count}) or names new ids, and at most the decrease`;
+    lines.push(`Nothing would be removed: ${why}; the group has ${plural(choice.existing, 'node')} (not counting nodes shutting down).`);
   } else {
-    lines.push(`Would remove ${plural(choice.chosen.length, 'node')} (surplus ${choice.surplus}), in this order:`);
+    lines.push(`Would remove ${plural(choice.chosen.length, 'node')} (at most ${choice.budget} this deployment), in this order:`);
     const withMessage = choice.chosen.some((n) => n.message);
     lines.push(...table(
       [{ header: '#', align: 'right' }, { header: 'NODE' }, { header: 'STATUS' }, { header: 'LAUNCHED' }, { header: 'REASON' },
@@ -145,12 +185,18 @@ export interface PlanJson {
   readonly removeNodeIds: string[];
   readonly order: ScaleDownOrderValue;
   readonly chunkSize: number;
+  readonly drift: DriftPolicyValue;
+  /** The deployed instanceCount the plan compared with. */
+  readonly previousCount: number;
   readonly targetCount: number | null;
   readonly currentCount: number | null;
+  /** Nodes added outside the stack (TargetCount above both counts). */
+  readonly extra: number;
   /** Nodes of the group not shutting down. */
   readonly existing: number;
   readonly shuttingDown: number;
-  readonly surplus: number;
+  /** The most nodes this deployment may remove. */
+  readonly budget: number;
   readonly remove: PlanNodeJson[];
   readonly batches: Array<{ readonly kind: DeleteBatch['kind']; readonly ids: string[] }>;
   readonly listedGone: string[];
@@ -181,11 +227,14 @@ export function planJson(model: PlanModel): PlanJson {
     removeNodeIds: [...r.remove],
     order: r.order,
     chunkSize: r.chunkSize,
+    drift: r.drift,
+    previousCount: model.previousCount,
     targetCount: model.targetCount ?? null,
     currentCount: model.currentCount ?? null,
+    extra: model.extra,
     existing: choice.existing,
     shuttingDown: choice.shuttingDown,
-    surplus: choice.surplus,
+    budget: choice.budget,
     remove: choice.chosen.map(nodeJson),
     batches: model.batches.map((b) => ({ kind: b.kind, ids: [...b.ids] })),
     listedGone: [...choice.listedGone],

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 
@@ -48,12 +48,15 @@ const IMAGE_PULL_ACTIONS = [
   'ecr:GetDownloadUrlForLayer',
 ];
 
-/** What the scale-down handler calls, and nothing else. */
-export const SCALE_DOWN_ACTIONS = [
-  'sagemaker:BatchDeleteClusterNodes',
+/** What the scale-down handler reads: counts, nodes, and the owner tag. */
+export const SCALE_DOWN_READ_ACTIONS = [
   'sagemaker:DescribeCluster',
   'sagemaker:ListClusterNodes',
+  'sagemaker:ListTags',
 ];
+
+/** What the scale-down handler changes: only on clusters tagged with this stack's id. */
+export const SCALE_DOWN_DELETE_ACTIONS = ['sagemaker:BatchDeleteClusterNodes'];
 
 /** What a capacity wait calls: cluster and node state, and events for its failure message. */
 export const CAPACITY_WAIT_ACTIONS = [
@@ -138,14 +141,24 @@ export function lifecycleReadStatements(bucketArn: string, prefix: string): iam.
 
 /**
  * What the custom-resource Lambda functions may call for one use: `scaleDown` deletes nodes,
- * `capacity` reads events. Scoped to the clusters of the stack's account and Region: a
- * cluster ARN holds an id that exists only after creation.
+ * `capacity` reads events. Scoped to the clusters of the stack's account and Region (a
+ * cluster ARN holds an id that exists only after creation); deletes further to the clusters
+ * that carry this stack's owner tag (`aws:ResourceTag`, which SageMaker's `cluster` resource
+ * supports), so the role cannot remove nodes of any other cluster.
+ *
+ * @param ownerTagKey the tag the construct puts on its clusters, valued with `AWS::StackId`
  */
-export function handlerStatements(scope: IConstruct, use: 'scaleDown' | 'capacity'): iam.PolicyStatement[] {
+export function handlerStatements(scope: IConstruct, use: 'scaleDown' | 'capacity', ownerTagKey: string): iam.PolicyStatement[] {
+  const clusters = [Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'cluster', resourceName: '*' })];
+  if (use === 'capacity') {
+    return [new iam.PolicyStatement({ actions: CAPACITY_WAIT_ACTIONS, resources: clusters })];
+  }
   return [
+    new iam.PolicyStatement({ actions: SCALE_DOWN_READ_ACTIONS, resources: clusters }),
     new iam.PolicyStatement({
-      actions: use === 'scaleDown' ? SCALE_DOWN_ACTIONS : CAPACITY_WAIT_ACTIONS,
-      resources: [Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'cluster', resourceName: '*' })],
+      actions: SCALE_DOWN_DELETE_ACTIONS,
+      resources: clusters,
+      conditions: { StringEquals: { [`aws:ResourceTag/${ownerTagKey}`]: Aws.STACK_ID } },
     }),
   ];
 }

@@ -76,8 +76,13 @@ export function checkEksClusterArn(arn: string): string[] {
 /** Tags of the cluster. */
 export function checkTags(tags: { [key: string]: string } | undefined): string[] {
   if (!tags) return [];
-  const problems = checkCount('tags', Object.keys(tags), 0, 50, 'tags');
+  // A cluster takes 50 tags; the construct adds its owner tag (targeted scale-down).
+  const problems = checkCount('tags', Object.keys(tags), 0, 49, 'tags (the construct adds a 50th, hyperpod-cdk:stack-id)');
   for (const [key, value] of Object.entries(tags)) {
+    if (key === 'hyperpod-cdk:stack-id') {
+      problems.push('tags must not set hyperpod-cdk:stack-id: the construct sets it to the stack\'s id, and targeted scale-down '
+        + 'removes nodes only from a cluster that carries it');
+    }
     if (concrete(key) && (key.length < 1 || key.length > 128)) {
       problems.push(`tags key must be 1-128 characters (got ${show(key)})`);
     }

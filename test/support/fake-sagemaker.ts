@@ -1,6 +1,7 @@
 /**
  * A local stand-in of the SageMaker awsJson1_1 API (ListClusterNodes, DescribeCluster,
- * BatchDeleteClusterNodes, ListClusterEvents, DescribeClusterEvent) for one HyperPod cluster, on 127.0.0.1 and a random port, with
+ * BatchDeleteClusterNodes, ListClusterEvents, DescribeClusterEvent, ListTags) for one HyperPod
+ * cluster, on 127.0.0.1 and a random port, with
  * fault injection. The real AWS SDK client talks to it (endpoint override or the
  * `AWS_ENDPOINT_URL_SAGEMAKER` variable).
  */
@@ -63,6 +64,9 @@ interface NodeFault { code: string; message: string; times: number }
 
 const ID_PATTERN = /^i-[a-f0-9]{8}(?:[a-f0-9]{9})?$/;
 
+/** The stack id the test requests carry; the stand-in's cluster is tagged with it by default. */
+export const TEST_STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/demo-stack/11111111-2222-3333-4444-555555555555';
+
 /** The stand-in. Tweak its public fields between calls to inject faults. */
 export class FakeSageMaker {
   /** Starts a stand-in listening on 127.0.0.1:0. */
@@ -80,6 +84,10 @@ export class FakeSageMaker {
   public clusterExists = true;
   /** When false, accepted deletes leave the group's TargetCount as it was. */
   public targetCountDrops = true;
+  /** `ClusterStatus` DescribeCluster answers. */
+  public clusterStatus = 'InService';
+  /** The cluster's tags (ListTags); by default the owner tag of `TEST_STACK_ID`. */
+  public tags: Record<string, string> = { 'hyperpod-cdk:stack-id': TEST_STACK_ID };
   /** `Continuous` by default; anything else makes the event operations answer ValidationException. */
   public provisioningMode = 'Continuous';
   /** When true, the event operations answer AccessDeniedException. */
@@ -208,8 +216,14 @@ export class FakeSageMaker {
       }
       return error(fault.status, fault.type, `injected ${fault.type}`);
     }
-    if (!['ListClusterNodes', 'DescribeCluster', 'BatchDeleteClusterNodes', 'ListClusterEvents', 'DescribeClusterEvent'].includes(op)) {
+    if (!['ListClusterNodes', 'DescribeCluster', 'BatchDeleteClusterNodes', 'ListClusterEvents', 'DescribeClusterEvent', 'ListTags'].includes(op)) {
       return error(400, 'UnknownOperationException', `unknown operation ${op}`);
+    }
+    if (op === 'ListTags') {
+      if (!this.clusterExists || input.ResourceArn !== this.clusterArn) {
+        return error(400, 'ResourceNotFound', `Resource ${input.ResourceArn} not found`);
+      }
+      return { status: 200, body: { Tags: Object.entries(this.tags).map(([Key, Value]) => ({ Key, Value })) } };
     }
     if (!this.clusterExists || input.ClusterName !== this.clusterName) {
       if (deleteCall) {
@@ -256,7 +270,7 @@ export class FakeSageMaker {
     return {
       ClusterArn: this.clusterArn,
       ClusterName: this.clusterName,
-      ClusterStatus: 'InService',
+      ClusterStatus: this.clusterStatus,
       ...(this.provisioningMode === 'Continuous' ? { NodeProvisioningMode: 'Continuous' } : {}),
       InstanceGroups: groups.map((name) => ({
         InstanceGroupName: name,

@@ -4,7 +4,7 @@
  * the real AWS SDK client pointed at the SageMaker stand-in.
  */
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { FakeSageMaker } from './fake-sagemaker';
+import { FakeSageMaker, TEST_STACK_ID } from './fake-sagemaker';
 import { HandlerContext, isComplete, onEvent, ScaleDownRequest } from '../../src/private/scale-down/handler';
 import { CLIENT_RETRY_SETTINGS, SageMakerHyperPodApi } from '../../src/private/scale-down/sagemaker';
 
@@ -42,6 +42,8 @@ export interface RunOptions {
   /** The client to use; the run destroys it at the end. @default testClient(fake) */
   readonly client?: SageMakerClient;
   readonly now?: () => number;
+  /** Passed to the handlers as their deadline (ms). */
+  readonly deadline?: number;
   /** The handlers to drive. @default the scale-down ones */
   readonly handlers?: {
     onEvent: (event: ScaleDownRequest, ctx: HandlerContext) => Promise<{ PhysicalResourceId: string; Data?: Record<string, string> }>;
@@ -49,23 +51,38 @@ export interface RunOptions {
   };
 }
 
-/** A CloudFormation request for the stand-in's cluster. */
+const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:x';
+
+/**
+ * A CloudFormation request for the stand-in's cluster. An `Update` needs the previous
+ * template's groups (`previous`): without them nothing asks for removal.
+ */
 export function request(type: string, groups: Array<Record<string, unknown>>, extra: Record<string, unknown> = {},
-  clusterName = 'demo'): ScaleDownRequest {
+  clusterName = 'demo', previous?: Array<Record<string, unknown>>): ScaleDownRequest {
   return {
     RequestType: type,
+    StackId: TEST_STACK_ID,
     LogicalResourceId: 'ScaleDown',
     RequestId: 'req-1',
-    PhysicalResourceId: type === 'Create' ? undefined : clusterName,
-    ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x', ClusterName: clusterName, InstanceGroups: groups, ...extra },
+    PhysicalResourceId: type === 'Create' ? undefined : `${clusterName}/previous`,
+    ResourceProperties: { ServiceToken: SERVICE_TOKEN, ClusterName: clusterName, InstanceGroups: groups, ...extra },
+    ...(previous ? { OldResourceProperties: { ServiceToken: SERVICE_TOKEN, ClusterName: clusterName, InstanceGroups: previous } } : {}),
   };
+}
+
+/** An Update from `previous` groups to `groups` (same cluster, same extra properties). */
+export function update(previous: Array<Record<string, unknown>>, groups: Array<Record<string, unknown>>,
+  extra: Record<string, unknown> = {}): ScaleDownRequest {
+  return request('Update', groups, extra, 'demo', previous);
 }
 
 /** Runs onEvent, then isComplete until it settles. */
 export async function runProvider(fake: FakeSageMaker, event: ScaleDownRequest, options: RunOptions = {}): Promise<ProviderRun> {
   const logs: Array<Record<string, unknown>> = [];
   const client = options.client ?? testClient(fake);
-  const ctx: HandlerContext = { api: new SageMakerHyperPodApi(client), log: (r) => logs.push(r), now: options.now };
+  const ctx: HandlerContext = {
+    api: new SageMakerHyperPodApi(client), log: (r) => logs.push(r), now: options.now, deadline: options.deadline, sleep: async () => {},
+  };
   const maxPolls = options.maxPolls ?? 10;
   let polls = 0;
   const handlers = options.handlers ?? { onEvent, isComplete };

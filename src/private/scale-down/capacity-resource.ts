@@ -1,6 +1,6 @@
 import { CustomResource, Duration, IResolvable } from 'aws-cdk-lib';
 import { Construct, IDependable } from 'constructs';
-import { DEFAULT_SCALE_DOWN_TIMEOUT, ScaleDownProvider } from './provider';
+import { DEFAULT_SCALE_DOWN_TIMEOUT, HANDLER_TIMEOUT_MARGIN, ScaleDownProvider } from './provider';
 import { CAPACITY_RESOURCE_TYPE, CapacityProperties } from './types';
 
 /** Failed launches (error events) since the wait began at which it gives up, by default. */
@@ -31,13 +31,13 @@ export class CapacityWait extends Construct {
   constructor(scope: Construct, id: string, props: CapacityWaitProps) {
     super(scope, id);
     const timeout = props.timeout ?? DEFAULT_SCALE_DOWN_TIMEOUT;
-    const provider = ScaleDownProvider.getOrCreate(this, 'capacity', timeout);
+    const provider = ScaleDownProvider.getOrCreate(this, 'capacity');
     const properties: CapacityProperties = {
       ClusterName: props.clusterName,
       InstanceGroupName: props.instanceGroupName,
       RunningNodes: props.runningNodes,
       // isComplete gives up a minute before the Provider does, with a message a person can act on
-      TimeoutSeconds: timeout.toSeconds() - 60,
+      TimeoutSeconds: timeout.toSeconds() - HANDLER_TIMEOUT_MARGIN.toSeconds(),
       MaxFailures: props.maxFailures ?? DEFAULT_MAX_FAILURES,
       ClusterConfig: props.clusterConfig as string,
     };

@@ -42,13 +42,23 @@ export interface ChosenNode extends ClusterNode {
   readonly reason: string;
 }
 
-/** The selection policy of one instance group. */
+/** The selection policy of one instance group for one pass. */
 export interface GroupPolicy {
   /** Exact instance group name. */
   readonly group: string;
-  /** Node count the group should have afterwards. */
-  readonly desiredCount: number;
-  /** Instance ids to remove first, in this order. */
+  /**
+   * The most nodes this pass may remove (see `assessGroup` in `intent.ts`: what this
+   * deployment lowered the group by, less what is already gone). Never exceeded.
+   */
+  readonly budget: number;
+  /**
+   * Never leave fewer nodes than this (not counting nodes shutting down): launches that
+   * SageMaker has not listed yet are left for the cluster update to cancel, rather than
+   * making room for them by removing running nodes.
+   * @default 0
+   */
+  readonly keep?: number;
+  /** Instance ids to remove first, in this order (only the ids this deployment newly names). */
   readonly removeNodeIds?: readonly string[];
   /** Order of the remaining picks. @default 'NewestFirst' */
   readonly order?: ScaleDownOrderValue;
@@ -62,14 +72,13 @@ export interface ChooseOptions {
    */
   readonly otherGroups?: ReadonlyMap<string, string>;
   /**
-   * What a listed id missing from the group means while the group still has a surplus:
-   * - `report` (first pass of an operation): an error naming it, because it may be a typo;
-   *   when the group has no surplus left it counts as already gone.
-   * - `gone` (later polls of the same operation): already gone, because the first pass
-   *   found it in the group (or found nothing to do), so only a deletion can have removed it.
-   * @default 'report'
+   * How many listed ids missing from the group may be taken as already removed: the nodes
+   * this operation already removed (the group's TargetCount has dropped by that much since
+   * the deployment began). Any further missing id is an error naming it, because it may be a
+   * typo. Stateless, so that a re-invoked `onEvent` or a later poll agrees with the first.
+   * @default 0
    */
-  readonly absentListedIds?: 'report' | 'gone';
+  readonly absentAllowance?: number;
 }
 
 /** What `choose` decided for one group. */
@@ -79,12 +88,11 @@ export interface Choice {
   readonly existing: number;
   /** Nodes of the group already shutting down. */
   readonly shuttingDown: number;
-  readonly desired: number;
-  /** `existing - desired` (may be negative). */
-  readonly surplus: number;
-  /** Nodes to remove, in removal order; never more than the surplus. Empty when `errors`. */
+  /** The most nodes this pass may remove (the policy's budget, less what `keep` holds back). */
+  readonly budget: number;
+  /** Nodes to remove, in removal order; never more than `budget`. Empty when `errors`. */
   readonly chosen: ChosenNode[];
-  /** Listed ids taken as already gone (shutting down, or absent from the group). */
+  /** Listed ids taken as already gone (shutting down, or absent within the allowance). */
   readonly listedGone: string[];
   /** Problems with the policy; nothing is chosen when there is any. */
   readonly errors: string[];
@@ -121,14 +129,18 @@ export function orderComparator(order: ScaleDownOrderValue = 'NewestFirst'): (a:
   };
 }
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function quoteList(ids: readonly string[]): string {
   return ids.join(', ');
 }
 
 /**
- * Chooses the nodes of one group to remove so that it keeps `policy.desiredCount` nodes.
+ * Chooses at most `policy.budget` nodes of one group to remove.
  *
- * Nodes shutting down are already going and do not count. The surplus is taken from, in
+ * Nodes shutting down are already going and are never chosen. The budget is taken from, in
  * order: the listed ids (as listed), the nodes that are not serving (`Failure`, `NotFound`,
  * `Pending`, `DeepHealthCheckInProgress`, each by the group's order), then the remaining
  * nodes by the group's order (`NewestFirst` by launch time descending, or `OldestFirst`).
@@ -154,7 +166,7 @@ export function choose(nodes: readonly ClusterNode[], policy: GroupPolicy, optio
   }
   const going = own.filter((n) => n.status === SHUTTING_DOWN);
   const live = own.filter((n) => n.status !== SHUTTING_DOWN);
-  const surplus = live.length - policy.desiredCount;
+  const budget = Math.max(0, Math.min(Math.floor(policy.budget), live.length - (policy.keep ?? 0)));
 
   // Listed ids: validate, dedupe, and sort them into present, going, foreign and absent.
   const listed = [...new Set(policy.removeNodeIds ?? [])];
@@ -180,23 +192,19 @@ export function choose(nodes: readonly ClusterNode[], policy: GroupPolicy, optio
       absent.push(id);
     }
   }
-  if (absent.length > 0) {
-    if (surplus <= 0 || options.absentListedIds === 'gone') {
-      listedGone.push(...absent);
-    } else {
-      errors.push(`${prefix}: removeNodeIds ${quoteList(absent)} not found in this group ` +
-        `(it has ${live.length} nodes, ${surplus} over instanceCount ${policy.desiredCount}); ` +
-        'if an earlier deployment already removed them, drop them from removeNodeIds');
-    }
+  const allowance = Math.max(0, options.absentAllowance ?? 0);
+  listedGone.push(...absent.slice(0, allowance));
+  if (absent.length > allowance) {
+    errors.push(`${prefix}: removeNodeIds ${quoteList(absent.slice(allowance))} not found in this group ` +
+      `(it has ${live.length} nodes not shutting down); check the id with "hyperpod-cdk status"`);
   }
-  if (listedLive.length > Math.max(surplus, 0)) {
-    errors.push(`${prefix}: removeNodeIds names ${listedLive.length} nodes still in the group, but instanceCount ` +
-      `${policy.desiredCount} leaves only ${Math.max(surplus, 0)} to remove (the group has ${live.length} nodes, ` +
-      'not counting those shutting down); lower instanceCount by at least the number of listed nodes');
+  if (listedLive.length > budget) {
+    errors.push(`${prefix}: removeNodeIds names ${plural(listedLive.length, 'node')} still in the group, but this deployment may ` +
+      `remove only ${budget}; lower instanceCount by at least the number of listed nodes`);
   }
 
-  const base = { group, existing: live.length, shuttingDown: going.length, desired: policy.desiredCount, surplus, listedGone };
-  if (errors.length > 0 || surplus <= 0) {
+  const base = { group, existing: live.length, shuttingDown: going.length, budget, listedGone };
+  if (errors.length > 0 || budget === 0) {
     return { ...base, chosen: [], errors };
   }
 
@@ -213,7 +221,7 @@ export function choose(nodes: readonly ClusterNode[], policy: GroupPolicy, optio
   for (const node of rest.filter((n) => !NOT_SERVING_STATUSES.includes(n.status))) {
     chosen.push({ ...node, reason: orderReason });
   }
-  return { ...base, chosen: chosen.slice(0, surplus), errors };
+  return { ...base, chosen: chosen.slice(0, budget), errors };
 }
 
 /** One `BatchDeleteClusterNodes` call: instance ids or logical ids, never both. */

@@ -3,12 +3,16 @@
  * CloudFormation hands every scalar to the handler as a string.
  */
 import { GroupPolicy } from './plan';
-import { MAX_INSTANCE_IDS_PER_CALL, SCALE_DOWN_RESOURCE_TYPE, ScaleDownOrderValue } from './types';
+import { DriftPolicyValue, MAX_INSTANCE_IDS_PER_CALL, SCALE_DOWN_RESOURCE_TYPE, ScaleDownOrderValue } from './types';
 
-/** One group's policy plus its delete chunk size. */
-export interface GroupRequest extends GroupPolicy {
+/** One group as the template states it: its count and its scale-down policy. */
+export interface GroupRequest extends Omit<GroupPolicy, 'budget'> {
+  /** The group's `InstanceCount` in the template. */
+  readonly desiredCount: number;
   /** Instance ids per `BatchDeleteClusterNodes` call, 1-99. */
   readonly chunkSize: number;
+  /** What to do with nodes added outside the stack. */
+  readonly drift: DriftPolicyValue;
 }
 
 /** The parsed resource properties. */
@@ -20,6 +24,7 @@ export interface ScaleDownRequestProperties {
 }
 
 const ORDERS: readonly ScaleDownOrderValue[] = ['NewestFirst', 'OldestFirst'];
+const DRIFT_POLICIES: readonly DriftPolicyValue[] = ['Refuse', 'Remove'];
 
 /** A property CloudFormation passes as a string, read back as an integer in [min, max]; else a problem is recorded. */
 export function asInteger(value: unknown, what: string, min: number, max: number, problems: string[]): number | undefined {
@@ -69,6 +74,10 @@ export function parseProperties(raw: Record<string, unknown> | undefined): Scale
     if (!ORDERS.includes(order as ScaleDownOrderValue)) {
       problems.push(`${where}.Order must be one of ${ORDERS.join(', ')}, got ${JSON.stringify(order)}`);
     }
+    const drift = g.Drift ?? 'Refuse';
+    if (!DRIFT_POLICIES.includes(drift as DriftPolicyValue)) {
+      problems.push(`${where}.Drift must be one of ${DRIFT_POLICIES.join(', ')}, got ${JSON.stringify(drift)}`);
+    }
     const ids = g.RemoveNodeIds ?? [];
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) {
       problems.push(`${where}.RemoveNodeIds must be a list of strings, got ${JSON.stringify(ids)}`);
@@ -78,6 +87,7 @@ export function parseProperties(raw: Record<string, unknown> | undefined): Scale
       desiredCount: desiredCount ?? 0,
       chunkSize: chunkSize ?? MAX_INSTANCE_IDS_PER_CALL,
       order: order as ScaleDownOrderValue,
+      drift: drift as DriftPolicyValue,
       removeNodeIds: Array.isArray(ids) ? ids.map(String) : [],
     });
   });
@@ -88,4 +98,30 @@ export function parseProperties(raw: Record<string, unknown> | undefined): Scale
     throw new Error(`invalid ${SCALE_DOWN_RESOURCE_TYPE} properties:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   return { clusterName: clusterName as string, groups, timeoutSeconds };
+}
+
+/** A group of the previous template, as far as it can be read. */
+export interface PreviousGroup {
+  readonly count?: number;
+  readonly removeNodeIds: string[];
+}
+
+/**
+ * Reads `OldResourceProperties` leniently (they were accepted by an earlier deployment, maybe
+ * of an older version of this library): each group's `InstanceCount` and `RemoveNodeIds`, by
+ * group name. A group whose count cannot be read has none, so nothing is taken from it.
+ */
+export function readPrevious(raw: Record<string, unknown> | undefined): Map<string, PreviousGroup> {
+  const previous = new Map<string, PreviousGroup>();
+  const groups = raw?.InstanceGroups;
+  for (const entry of Array.isArray(groups) ? groups : []) {
+    const g = (entry ?? {}) as Record<string, unknown>;
+    if (typeof g.InstanceGroupName !== 'string') {
+      continue;
+    }
+    const count = asInteger(g.InstanceCount, 'InstanceCount', 0, Number.MAX_SAFE_INTEGER, []);
+    const ids = Array.isArray(g.RemoveNodeIds) ? g.RemoveNodeIds.filter((id): id is string => typeof id === 'string') : [];
+    previous.set(g.InstanceGroupName, { count, removeNodeIds: ids });
+  }
+  return previous;
 }

@@ -6,11 +6,16 @@ import { IsCompleteFunction } from './is-complete-function';
 import { OnEventFunction } from './on-event-function';
 import { suppressNag } from '../nag';
 import { handlerStatements } from '../permissions';
+import { OWNER_TAG_KEY } from './types';
 
 /** The Provider framework polls at most 1 hour (aws-cdk-lib's limit; ServiceTimeout is capped at 3600 s too). */
 export const MAX_SCALE_DOWN_TIMEOUT = Duration.hours(1);
 export const DEFAULT_SCALE_DOWN_TIMEOUT = Duration.minutes(30);
 const QUERY_INTERVAL = Duration.seconds(30);
+/** The provider's construct id in the stack: one per stack, whatever the options. */
+export const PROVIDER_ID = 'HyperPodScaleDownProvider';
+/** A handler gives up (with a message naming what is left) this long before its resource's timeout. */
+export const HANDLER_TIMEOUT_MARGIN = Duration.minutes(1);
 
 /** What a provider's functions are allowed to do; each use adds its own IAM statement once. */
 export type ProviderUse = 'scaleDown' | 'capacity';
@@ -19,17 +24,18 @@ export type ProviderUse = 'scaleDown' | 'capacity';
  * The stack-wide provider of the library's custom resources, `Custom::HyperPodScaleDown`
  * (onEvent plans and starts the deletes, isComplete polls until the chosen nodes are gone) and
  * `Custom::HyperPodCapacity` (isComplete polls until a group has enough Running nodes). The
- * Lambda entries route on the resource type. One per stack and timeout, shared by every
- * cluster in the stack.
+ * Lambda entries route on the resource type. One per stack, shared by every cluster in it.
  */
 export class ScaleDownProvider extends Construct {
-  public static getOrCreate(scope: Construct, use: ProviderUse, timeout: Duration = DEFAULT_SCALE_DOWN_TIMEOUT): ScaleDownProvider {
+  /**
+   * The stack's provider. It polls for the longest time any resource may take (1 hour); each
+   * resource's own timeout travels as its `TimeoutSeconds` property, so changing a timeout
+   * never changes a `ServiceToken` (CloudFormation refuses that).
+   */
+  public static getOrCreate(scope: Construct, use: ProviderUse): ScaleDownProvider {
     const stack = Stack.of(scope);
-    const seconds = timeout.toSeconds(); // timeouts come in 30-second steps, not whole minutes
-    const id = seconds === DEFAULT_SCALE_DOWN_TIMEOUT.toSeconds()
-      ? 'HyperPodScaleDownProvider'
-      : `HyperPodScaleDownProvider${seconds}s`;
-    const provider = (stack.node.tryFindChild(id) as ScaleDownProvider | undefined) ?? new ScaleDownProvider(stack, id, use, timeout);
+    const provider = (stack.node.tryFindChild(PROVIDER_ID) as ScaleDownProvider | undefined)
+      ?? new ScaleDownProvider(stack, PROVIDER_ID, use, MAX_SCALE_DOWN_TIMEOUT);
     provider.allow(use);
     return provider;
   }
@@ -82,7 +88,7 @@ export class ScaleDownProvider extends Construct {
     }
     this.uses.add(use);
     for (const fn of this.functions) {
-      for (const statement of handlerStatements(this, use)) {
+      for (const statement of handlerStatements(this, use, OWNER_TAG_KEY)) {
         fn.addToRolePolicy(statement);
       }
     }

@@ -22,33 +22,6 @@ export function removedKey(group: string): string {
   return `Removed.${group}`;
 }
 
-/** `Data` key of a group's state before the scale-down (passed from onEvent to isComplete). */
-export function beforeKey(group: string): string {
-  return `Before.${group}`;
-}
-
-/** A group's state when `onEvent` started. */
-export interface GroupBefore {
-  /** Nodes not shutting down. */
-  readonly existing: number;
-  /** `TargetCount` from DescribeCluster, when it was given. */
-  readonly targetCount?: number;
-}
-
-/** Encodes `GroupBefore` as `existing,target` (flat string, as CloudFormation attributes are). */
-export function encodeBefore(before: GroupBefore): string {
-  return `${before.existing},${before.targetCount ?? ''}`;
-}
-
-/** Decodes `encodeBefore`'s output; `undefined` when absent or malformed. */
-export function decodeBefore(value: unknown): GroupBefore | undefined {
-  const match = typeof value === 'string' ? /^(\d+),(\d*)$/.exec(value) : null;
-  if (!match) {
-    return undefined;
-  }
-  return { existing: Number(match[1]), targetCount: match[2] === '' ? undefined : Number(match[2]) };
-}
-
 /**
  * Builds `Data` from entries in priority order, leaving out the entries that would push its
  * JSON over `budget` bytes (then `Truncated` is `true`).

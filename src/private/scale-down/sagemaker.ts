@@ -11,7 +11,8 @@ import {
   DescribeClusterEventCommand,
   EventMetadata,
   ListClusterEventsCommand,
-  paginateListClusterNodes,
+  ListTagsCommand,
+  ListClusterNodesCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { BatchDeleteAnswer, ClusterNode, DeleteBatch } from './plan';
@@ -114,6 +115,18 @@ export interface HyperPodApi {
   listEvents(clusterName: string, query?: EventQuery): Promise<ClusterEvent[]>;
   /** One event with its failure message (`DescribeClusterEvent`). Same errors as `listEvents`. */
   describeEvent(clusterName: string, eventId: string): Promise<ClusterEvent>;
+  /** The tags of a cluster, by its ARN (`ListTags`, every page). Throws `ClusterMissingError`. */
+  listTags(clusterName: string, clusterArn: string): Promise<Record<string, string>>;
+}
+
+/** Options of `SageMakerHyperPodApi`. */
+export interface SageMakerHyperPodApiOptions {
+  /**
+   * Aborts every call in flight when it fires (the Lambda entry fires it shortly before the
+   * function would time out, so that the handler can still answer).
+   * @default - calls are not aborted
+   */
+  readonly abortSignal?: AbortSignal;
 }
 
 function isResourceNotFound(err: unknown): boolean {
@@ -168,11 +181,15 @@ export function metadataFailure(metadata: EventMetadata | undefined): string | u
 
 /** `HyperPodApi` over an SDK v3 `SageMakerClient`. */
 export class SageMakerHyperPodApi implements HyperPodApi {
-  constructor(private readonly client: SageMakerClient) {}
+  private readonly sendOptions: { abortSignal?: AbortSignal };
+
+  constructor(private readonly client: SageMakerClient, options: SageMakerHyperPodApiOptions = {}) {
+    this.sendOptions = options.abortSignal ? { abortSignal: options.abortSignal } : {};
+  }
 
   public async describeCluster(clusterName: string): Promise<ClusterView | undefined> {
     try {
-      const out = await this.client.send(new DescribeClusterCommand({ ClusterName: clusterName }));
+      const out = await this.client.send(new DescribeClusterCommand({ ClusterName: clusterName }), this.sendOptions);
       return {
         name: out.ClusterName ?? clusterName,
         arn: out.ClusterArn ?? '',
@@ -197,20 +214,24 @@ export class SageMakerHyperPodApi implements HyperPodApi {
 
   public async listNodes(clusterName: string, group?: string): Promise<ClusterNode[]> {
     const nodes: ClusterNode[] = [];
-    const pages = paginateListClusterNodes({ client: this.client, pageSize: LIST_PAGE_SIZE }, {
-      ClusterName: clusterName,
-      IncludeNodeLogicalIds: true,
-      ...(group === undefined ? {} : { InstanceGroupNameContains: group }),
-    });
+    let token: string | undefined;
     try {
-      for await (const page of pages) {
+      do {
+        const page = await this.client.send(new ListClusterNodesCommand({
+          ClusterName: clusterName,
+          IncludeNodeLogicalIds: true,
+          MaxResults: LIST_PAGE_SIZE,
+          NextToken: token,
+          ...(group === undefined ? {} : { InstanceGroupNameContains: group }),
+        }), this.sendOptions);
         for (const summary of page.ClusterNodeSummaries ?? []) {
           // The server filter is a substring match: `worker` also matches `worker-2`.
           if (group === undefined || summary.InstanceGroupName === group) {
             nodes.push(toNode(summary));
           }
         }
-      }
+        token = page.NextToken || undefined;
+      } while (token);
     } catch (err) {
       throw isResourceNotFound(err) ? new ClusterMissingError(clusterName, err) : err;
     }
@@ -219,7 +240,7 @@ export class SageMakerHyperPodApi implements HyperPodApi {
 
   public async deleteNodes(clusterName: string, batch: DeleteBatch): Promise<BatchDeleteAnswer> {
     try {
-      return await this.client.send(new BatchDeleteClusterNodesCommand({ ClusterName: clusterName, [batch.kind]: batch.ids }));
+      return await this.client.send(new BatchDeleteClusterNodesCommand({ ClusterName: clusterName, [batch.kind]: batch.ids }), this.sendOptions);
     } catch (err) {
       throw isResourceNotFound(err) ? new ClusterMissingError(clusterName, err) : err;
     }
@@ -234,7 +255,7 @@ export class SageMakerHyperPodApi implements HyperPodApi {
         SortBy: 'EventTime',
         SortOrder: 'Descending',
         MaxResults: query.max ?? 20,
-      }));
+      }), this.sendOptions);
       // The server filter matches the group exactly; filter again in case it ever does not.
       return (out.Events ?? []).map(toEvent).filter((e) => query.group === undefined || e.group === query.group);
     } catch (err) {
@@ -244,7 +265,7 @@ export class SageMakerHyperPodApi implements HyperPodApi {
 
   public async describeEvent(clusterName: string, eventId: string): Promise<ClusterEvent> {
     try {
-      const out = await this.client.send(new DescribeClusterEventCommand({ ClusterName: clusterName, EventId: eventId }));
+      const out = await this.client.send(new DescribeClusterEventCommand({ ClusterName: clusterName, EventId: eventId }), this.sendOptions);
       const detail = out.EventDetails;
       return detail
         ? { ...toEvent(detail), failureMessage: metadataFailure(detail.EventDetails?.EventMetadata) }
@@ -252,6 +273,25 @@ export class SageMakerHyperPodApi implements HyperPodApi {
     } catch (err) {
       throw this.eventError(clusterName, err);
     }
+  }
+
+  public async listTags(clusterName: string, clusterArn: string): Promise<Record<string, string>> {
+    const tags: Record<string, string> = {};
+    let token: string | undefined;
+    try {
+      do {
+        const out = await this.client.send(new ListTagsCommand({ ResourceArn: clusterArn, MaxResults: 100, NextToken: token }), this.sendOptions);
+        for (const tag of out.Tags ?? []) {
+          if (tag.Key !== undefined) {
+            tags[tag.Key] = tag.Value ?? '';
+          }
+        }
+        token = out.NextToken || undefined;
+      } while (token);
+    } catch (err) {
+      throw isResourceNotFound(err) ? new ClusterMissingError(clusterName, err) : err;
+    }
+    return tags;
   }
 
   private eventError(clusterName: string, err: unknown): Error {

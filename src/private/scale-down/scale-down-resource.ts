@@ -1,9 +1,9 @@
 import { CustomResource, Duration, Lazy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DEFAULT_SCALE_DOWN_TIMEOUT, ScaleDownProvider } from './provider';
+import { DEFAULT_SCALE_DOWN_TIMEOUT, HANDLER_TIMEOUT_MARGIN, ScaleDownProvider } from './provider';
 import { SCALE_DOWN_RESOURCE_TYPE, ScaleDownGroupProperties, ScaleDownProperties } from './types';
 import type { InstanceGroup } from '../../instance-group';
-import { ScaleDownOrder } from '../../scale-down';
+import { DriftPolicy, ScaleDownOrder } from '../../scale-down';
 
 export interface ScaleDownResourceProps {
   /** The HyperPod cluster's name (the resource runs before the cluster exists, so not its ARN). */
@@ -16,21 +16,22 @@ export interface ScaleDownResourceProps {
 
 /**
  * The `Custom::HyperPodScaleDown` resource of one cluster. The cluster resource depends on
- * it, so on every update it runs first and removes the nodes each group's policy picks.
+ * it, so on an update it runs first and, for the groups whose `instanceCount` went down,
+ * removes the nodes each group's policy picks.
  */
 export class ScaleDownResource extends Construct {
   public readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: ScaleDownResourceProps) {
     super(scope, id);
-    const provider = ScaleDownProvider.getOrCreate(this, 'scaleDown', props.timeout);
+    const provider = ScaleDownProvider.getOrCreate(this, 'scaleDown');
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: SCALE_DOWN_RESOURCE_TYPE,
       properties: {
         ClusterName: props.clusterName,
         // isComplete gives up a minute before the Provider does, with a message naming the nodes left
-        TimeoutSeconds: (props.timeout ?? DEFAULT_SCALE_DOWN_TIMEOUT).toSeconds() - 60,
+        TimeoutSeconds: (props.timeout ?? DEFAULT_SCALE_DOWN_TIMEOUT).toSeconds() - HANDLER_TIMEOUT_MARGIN.toSeconds(),
         InstanceGroups: Lazy.any({ produce: () => renderProperties(props.clusterName, props.groups()).InstanceGroups }),
       },
     });
@@ -49,6 +50,7 @@ export function renderProperties(clusterName: string, groups: InstanceGroup[]): 
         RemoveNodeIds: scaleDown.removeNodeIds ?? [],
         Order: scaleDown.order ?? ScaleDownOrder.NEWEST_FIRST,
         ChunkSize: scaleDown.chunkSize ?? 99,
+        Drift: scaleDown.drift ?? DriftPolicy.REFUSE,
       };
     }),
   };

@@ -1,73 +1,81 @@
 /**
  * The read side of one scale-down pass, shared by the custom resource's handler and the
- * `hyperpod-cdk plan` command so that both choose from the same inputs: describe the cluster,
- * list each group's nodes, look listed ids up in the whole cluster when needed, and choose.
- * Deletes nothing.
+ * `hyperpod-cdk plan` command so that both decide from the same inputs: assess every group
+ * against the cluster's counts (drift, budget), list only the groups that may give up nodes
+ * or name ids, look listed ids up in the whole cluster when needed, and choose. Deletes nothing.
  */
-import { choose, Choice, ClusterNode, GroupPolicy } from './plan';
-import { ClusterMissingError, GroupView, HyperPodApi } from './sagemaker';
+import { assessGroup, GroupAssessment, GroupIntent } from './intent';
+import { choose, Choice, ClusterNode } from './plan';
+import { ClusterView, HyperPodApi } from './sagemaker';
 
-/** One group as surveyed: its counts, its nodes and the planner's choice. */
-export interface SurveyedGroup<T extends GroupPolicy> {
-  readonly request: T;
-  readonly counts: GroupView;
+/** One group that was listed: its assessment, its nodes and the planner's choice. */
+export interface SurveyedGroup {
+  readonly assessment: GroupAssessment;
   readonly nodes: ClusterNode[];
   readonly choice: Choice;
 }
 
-/** What `survey` found. */
-export interface Survey<T extends GroupPolicy> {
-  /** Every instance group of the cluster. */
-  readonly groupNames: string[];
-  /** The requested groups the cluster has, in request order. */
-  readonly groups: Array<SurveyedGroup<T>>;
+/** What `assessAll` found. */
+export interface Assessments {
+  /** Every group of the request that the cluster has. */
+  readonly groups: GroupAssessment[];
   /** The requested groups the cluster does not have (yet). */
-  readonly absent: T[];
+  readonly absent: GroupIntent[];
+  /** Drift refusals of any group (not only those that shrink): the deployment fails with them. */
+  readonly refusals: string[];
+}
+
+/** Assesses every requested group from one `DescribeCluster` answer. No call. */
+export function assessAll(view: ClusterView, intents: readonly GroupIntent[]): Assessments {
+  const groups: GroupAssessment[] = [];
+  const absent: GroupIntent[] = [];
+  for (const intent of intents) {
+    const group = view.groups.find((g) => g.name === intent.group);
+    if (group) {
+      groups.push(assessGroup(intent, group, view.name));
+    } else {
+      absent.push(intent);
+    }
+  }
+  return { groups, absent, refusals: groups.flatMap((g) => (g.refusal ? [g.refusal] : [])) };
+}
+
+/** Whether a group has to be listed in this pass: it may give up nodes, or it names new ids. */
+export function needsListing(assessment: GroupAssessment): boolean {
+  return assessment.budget > 0 || assessment.intent.newRemoveNodeIds.length > 0;
 }
 
 /**
- * Surveys the requested groups; `undefined` when the cluster does not exist.
- *
- * @param firstPass the first pass of an operation (the deploy's `onEvent`, or a plan): a
- *   listed id missing from its group is looked up in the whole cluster once (an instance never
- *   moves between groups) and reported; later passes take it as already gone.
+ * Lists the groups that `needsListing` (all of them with `listAll`, as `plan` shows every
+ * group it is asked about) and chooses their nodes. A listed id missing from its
+ * group beyond what the group already gave up is looked up in the whole cluster once (an
+ * instance never moves between groups), so the error can name the group it belongs to.
  */
-export async function survey<T extends GroupPolicy>(api: HyperPodApi, cluster: string, requests: readonly T[],
-  firstPass: boolean): Promise<Survey<T> | undefined> {
-  try {
-    const view = await api.describeCluster(cluster);
-    if (!view) {
-      return undefined;
-    }
-    const listed: Array<{ request: T; counts: GroupView; nodes: ClusterNode[] }> = [];
-    const absent: T[] = [];
-    for (const request of requests) {
-      const counts = view.groups.find((g) => g.name === request.group);
-      if (counts) {
-        listed.push({ request, counts, nodes: await api.listNodes(cluster, request.group) });
-      } else {
-        absent.push(request);
-      }
-    }
-    const missing = firstPass && listed.some((p) => (p.request.removeNodeIds ?? [])
-      .some((id) => !p.nodes.some((n) => n.instanceId === id)));
-    const otherGroups = new Map<string, string>();
-    if (missing) {
-      for (const node of await api.listNodes(cluster)) {
-        if (node.instanceId) {
-          otherGroups.set(node.instanceId, node.group);
-        }
-      }
-    }
-    const groups = listed.map((p) => ({
-      ...p,
-      choice: choose(p.nodes, p.request, { otherGroups, absentListedIds: firstPass ? 'report' : 'gone' }),
-    }));
-    return { groupNames: view.groups.map((g) => g.name), groups, absent };
-  } catch (err) {
-    if (err instanceof ClusterMissingError) {
-      return undefined;
-    }
-    throw err;
+export async function surveyGroups(api: HyperPodApi, clusterName: string, assessments: readonly GroupAssessment[],
+  listAll = false): Promise<SurveyedGroup[]> {
+  const listed: Array<{ assessment: GroupAssessment; nodes: ClusterNode[] }> = [];
+  for (const assessment of assessments.filter((a) => listAll || needsListing(a))) {
+    listed.push({ assessment, nodes: await api.listNodes(clusterName, assessment.intent.group) });
   }
+  const unexplained = listed.some(({ assessment, nodes }) => assessment.intent.newRemoveNodeIds
+    .filter((id) => !nodes.some((n) => n.instanceId === id)).length > assessment.alreadyRemoved);
+  const otherGroups = new Map<string, string>();
+  if (unexplained) {
+    for (const node of await api.listNodes(clusterName)) {
+      if (node.instanceId) {
+        otherGroups.set(node.instanceId, node.group);
+      }
+    }
+  }
+  return listed.map(({ assessment, nodes }) => ({
+    assessment,
+    nodes,
+    choice: choose(nodes, {
+      group: assessment.intent.group,
+      budget: assessment.budget,
+      keep: assessment.intent.desiredCount,
+      removeNodeIds: assessment.intent.newRemoveNodeIds,
+      order: assessment.intent.order,
+    }, { otherGroups, absentAllowance: assessment.alreadyRemoved }),
+  }));
 }

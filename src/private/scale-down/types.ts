@@ -12,6 +12,20 @@ export const SCALE_DOWN_RESOURCE_TYPE = 'Custom::HyperPodScaleDown';
 /** Order in which serving nodes are chosen once explicit and not-serving nodes are used up. */
 export type ScaleDownOrderValue = 'NewestFirst' | 'OldestFirst';
 
+/**
+ * What a deployment does with a group that has more nodes (TargetCount) than both its previous
+ * and its new `InstanceCount` (nodes added outside the stack): `Refuse` fails the deployment
+ * before the cluster update; `Remove` removes the extra nodes by the group's policy.
+ */
+export type DriftPolicyValue = 'Refuse' | 'Remove';
+
+/**
+ * The tag the construct puts on every cluster it creates, valued with the id of the stack
+ * (`AWS::StackId`). The handler removes nodes only from a cluster whose tag equals the
+ * `StackId` of the CloudFormation request.
+ */
+export const OWNER_TAG_KEY = 'hyperpod-cdk:stack-id';
+
 /** Per-group policy, as it appears in the resource properties. */
 export interface ScaleDownGroupProperties {
   /** Exact instance group name. */
@@ -24,6 +38,8 @@ export interface ScaleDownGroupProperties {
   readonly Order?: ScaleDownOrderValue;
   /** Max instance ids per BatchDeleteClusterNodes call, 1-99 (string in events). Default 99. */
   readonly ChunkSize?: number | string;
+  /** What to do with nodes added outside the stack. Default `Refuse`. */
+  readonly Drift?: DriftPolicyValue;
 }
 
 /** The resource properties (besides `ServiceToken`). */
@@ -34,10 +50,10 @@ export interface ScaleDownProperties {
   readonly InstanceGroups: ScaleDownGroupProperties[];
   /**
    * Optional: seconds after `onEvent` started at which `isComplete` stops waiting and fails
-   * the deployment naming what is left (nodes in use, TargetCount not lowered). Set it a little
-   * below the Provider's `totalTimeout` (e.g. `totalTimeout - 2 x queryInterval`), so the user
-   * sees that message rather than the Provider's bare "Operation timed out". String in events.
-   * When absent, `isComplete` waits until the Provider times out.
+   * the deployment naming what is left (nodes in use, a cluster not InService). The provider
+   * polls for up to 1 hour whatever this says, so a change of timeout is a change of this
+   * property, never of the `ServiceToken`. String in events. When absent, `isComplete` waits
+   * until the Provider times out.
    */
   readonly TimeoutSeconds?: number | string;
 }
