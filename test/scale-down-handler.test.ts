@@ -45,8 +45,6 @@ function expectRun(run: ProviderRun, f: FakeSageMaker, outcome: ProviderRun['out
   }
 }
 
-const warnings = (run: ProviderRun) => run.logs.filter((l) => l.level === 'warn').map((l) => String(l.msg));
-
 const noCalls = (f: FakeSageMaker) => expect(f.calls).toEqual({});
 
 describe('only what the deploy asked for (G1)', () => {
@@ -274,6 +272,48 @@ describe('no churn (G4)', () => {
   });
 });
 
+describe('no churn, found by the randomized suite', () => {
+  test('K1: a passing error after accepted deletes still checks TargetCount before the pass ends', async () => {
+    const f = await start({ nodes: workers(4) });
+    f.targetCountDrops = false;
+    f.onCall = (op, stand) => {
+      if (op === 'BatchDeleteClusterNodes' && stand.deleteCalls.length === 1) {
+        stand.throttle(1, 'BatchDeleteClusterNodes'); // the second delete call is throttled past the SDK's one attempt
+      }
+    };
+    const run = await runProvider(f, shrink(4, 2, { ChunkSize: '1' }), { client: testClient(f, { maxAttempts: 1 }) });
+    expect(run.outcome).toBe('error');
+    expect(run.error?.message).toContain('SageMaker kept the group\'s TargetCount');
+    expect(f.removed).toEqual([w[3]]);
+  });
+
+  test('K2: a lost answer whose retry reads InvalidNodeStatus counts as removed, so the TargetCount check covers it', async () => {
+    const f = await start({ nodes: workers(4) });
+    f.targetCountDrops = false;
+    f.loseResponses(1);
+    const run = await runProvider(f, shrink(4, 2), { client: testClient(f, { maxAttempts: 2 }) });
+    expect(run.outcome).toBe('error');
+    expect(run.error?.message).toContain('TargetCount went from 4 to 4, not to 2');
+    expect(f.removed).toEqual([w[3], w[2]]);
+    expect(f.deleteCalls.map((c) => c.outcome)).toEqual(['lost', 'ok']);
+  });
+
+  test('K2 without churn: the same lost answer completes, removing exactly the decrease', async () => {
+    const f = await start({ nodes: workers(4) });
+    f.loseResponses(1);
+    const run = await runProvider(f, shrink(4, 2), { client: testClient(f, { maxAttempts: 2 }) });
+    expectRun(run, f, 'complete', [w[3], w[2]], { surplus: 2 });
+  });
+
+  test('K3: a listed node removed with drift by an earlier pass is not reported missing by a later one', async () => {
+    const f = await start({ nodes: workers(4), shutdownListings: 0 });
+    f.failNode(w[3], 'NodeIdInUse', 2);
+    const run = await runProvider(f, shrink(2, 2, { RemoveNodeIds: [w[0]], Drift: 'Remove' }));
+    expectRun(run, f, 'complete', [w[0], w[3]], { surplus: 2 });
+    expect(f.targetCounts.get('worker')).toBe(2);
+  });
+});
+
 describe('never stuck (G5)', () => {
   test('out of Lambda time: onEvent stops before deleting, the polls finish the job', async () => {
     const f = await start({ nodes: workers(5) });
@@ -434,11 +474,14 @@ describe('listed ids', () => {
     expect(run.error?.message).toContain('removeNodeIds i-0123456789abcdef0 not found in this group');
   });
 
-  test('new ids without a lower count fail before anything is removed', async () => {
+  test('new ids without a lower count are ignored with a warning, and no call is made (a rollback can never fail on them)', async () => {
     const f = await start({ nodes: workers(5) });
     const run = await runProvider(f, shrink(5, 5, { RemoveNodeIds: [w[0]] }));
-    expectRun(run, f, 'error', [], { surplus: 0 });
-    expect(run.error?.message).toContain('lower instanceCount by at least the number of listed nodes');
+    expectRun(run, f, 'complete', [], { surplus: 0 });
+    noCalls(f);
+    const other = await runProvider(f, update([group('worker', 5), group('b', 3)], [group('worker', 5, { RemoveNodeIds: [w[0]] }), group('b', 2)]));
+    expect(other.logs.some((l) => l.level === 'warn' && /removeNodeIds ignored/.test(String(l.msg)) && l.group === 'worker')).toBe(true);
+    expect(f.nodesOf('worker')).toHaveLength(5);
   });
 
   test('a badly formed id fails before anything is deleted', async () => {

@@ -4,7 +4,7 @@ import { GroupRequest, readPrevious } from '../src/private/scale-down/properties
 const request = (group: string, desiredCount: number, extra: Partial<GroupRequest> = {}): GroupRequest =>
   ({ group, desiredCount, chunkSize: 99, order: 'NewestFirst', drift: 'Refuse', removeNodeIds: [], ...extra });
 const intent = (previousCount: number | undefined, desiredCount: number, extra: Partial<GroupIntent> = {}): GroupIntent =>
-  ({ ...request('w', desiredCount), previousCount, newRemoveNodeIds: [], ...extra });
+  ({ ...request('w', desiredCount), previousCount, newRemoveNodeIds: [], ignoredRemoveNodeIds: [], ...extra });
 const view = (targetCount?: number) => ({ name: 'w', targetCount });
 
 describe('readIntents and asksForRemoval', () => {
@@ -32,7 +32,10 @@ describe('readIntents and asksForRemoval', () => {
     ['same count', request('a', 5), false, []],
     ['raised', request('b', 4), false, []],
     ['ids of the previous template are done', request('a', 5, { removeNodeIds: ['i-00000001'] }), false, []],
-    ['new ids ask even without a lower count', request('a', 5, { removeNodeIds: ['i-00000001', 'i-00000002'] }), true, ['i-00000002']],
+    ['new ids of a group that is not lowered are ignored (nothing makes room for them)',
+      request('a', 5, { removeNodeIds: ['i-00000001', 'i-00000002'] }), false, []],
+    ['new ids of a group that removes drift ask', request('a', 5, { removeNodeIds: ['i-00000002'], drift: 'Remove' }), true, ['i-00000002']],
+    ['new ids of a lowered group ask', request('a', 4, { removeNodeIds: ['i-00000002'] }), true, ['i-00000002']],
     ['a group new to the template never asks by count', request('new', 0), false, []],
     ['a previous count that cannot be read never asks by count', request('c', 0), false, []],
   ])('%s', (_name, req, asks, newIds) => {
@@ -54,11 +57,18 @@ describe('assessGroup', () => {
     ['drift on an untouched group', intent(2, 2), 5, { budget: 0, alreadyRemoved: 0, extra: 3, refused: true }],
     ['nodes added outside, kept by a higher new count', intent(4, 8), 6, { budget: 0, alreadyRemoved: 0, extra: 0, refused: false }],
     ['drift with Remove', intent(4, 2, { drift: 'Remove' }), 6, { budget: 4, alreadyRemoved: 0, extra: 2, refused: false }],
+    ['drift with Remove, half done (the start TargetCount is not known here)', intent(4, 2, { drift: 'Remove' }), 5,
+      { budget: 3, alreadyRemoved: 0, extra: 1, refused: false }],
     ['a group new to the template', intent(undefined, 2), 2, { budget: 0, alreadyRemoved: 0, extra: 0, refused: false }],
     ['no TargetCount: nothing', intent(5, 3), undefined, { budget: 0, alreadyRemoved: 0, extra: 0, refused: false }],
   ])('%s', (_name, i, target, expected) => {
     const a = assessGroup(i, view(target), 'demo');
     expect({ budget: a.budget, alreadyRemoved: a.alreadyRemoved, extra: a.extra, refused: a.refusal !== undefined }).toEqual(expected);
+  });
+
+  test('with the TargetCount at the start, what a drift removal already took is known', () => {
+    expect(assessGroup(intent(4, 2, { drift: 'Remove' }), view(5), 'demo', 6)).toMatchObject({ budget: 3, alreadyRemoved: 1 });
+    expect(assessGroup(intent(5, 3), view(4), 'demo', 5)).toMatchObject({ budget: 1, alreadyRemoved: 1 });
   });
 
   test('the group missing from the cluster: nothing', () => {

@@ -85,6 +85,10 @@ export async function gatherPlan(api: HyperPodApi, request: PlanRequest, region?
     ? { ...surveyed.choice, chosen: [], errors: [assessment.refusal, ...surveyed.choice.errors] }
     : surveyed.choice;
   const target = groupView.targetCount;
+  if (intent.ignoredRemoveNodeIds.length > 0) {
+    notes.push(`removeNodeIds ${intent.ignoredRemoveNodeIds.join(', ')} would be ignored: instanceCount does not go down `
+      + `(${previousCount} -> ${request.count}), so nothing makes room for them; lower instanceCount by as many to remove them`);
+  }
   if (!asksForRemoval(intent)) {
     // The handler makes no call at all for a group that asks for nothing (if no other group asks).
     choice = { ...surveyed.choice, budget: 0, chosen: [], errors: [] };

@@ -69,6 +69,23 @@ export const defaultLog: ScaleDownLogger = (record) => console.log(JSON.stringif
 /** `Data` keys `onEvent` hands to `isComplete`. */
 export const OWNER_KEY = 'OwnerVerified';
 export const DONE_KEY = 'Done';
+const START_PREFIX = 'Before.';
+
+/** `Data` key of a group's TargetCount when the operation began. */
+function startKey(group: string): string {
+  return `${START_PREFIX}${group}`;
+}
+
+/** The start TargetCounts `onEvent` handed over (unreadable entries are left out). */
+function readStartTargets(data: Record<string, unknown>): Map<string, number> {
+  const targets = new Map<string, number>();
+  for (const [key, value] of Object.entries(data)) {
+    if (key.startsWith(START_PREFIX) && typeof value === 'string' && /^\d+$/.test(value)) {
+      targets.set(key.slice(START_PREFIX.length), Number(value));
+    }
+  }
+  return targets;
+}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -116,6 +133,13 @@ export async function onEvent(event: ScaleDownRequest, ctx: HandlerContext): Pro
     if (outcome.ownerVerified) {
       entries.push([OWNER_KEY, 'true']);
     }
+    // Where each group's TargetCount stood at the start: tells later polls what a drift removal took.
+    for (const intent of intents.filter((i) => asksForRemoval(i) || i.drift === 'Remove')) {
+      const start = outcome.startTargets.get(intent.group);
+      if (start !== undefined) {
+        entries.push([startKey(intent.group), String(start)]);
+      }
+    }
     if (outcome.done) {
       entries.push([DONE_KEY, 'true'], ...removedEntries(intents, outcome));
     } else {
@@ -149,6 +173,7 @@ export async function isComplete(event: ScaleDownRequest, ctx: HandlerContext): 
   try {
     const outcome = await runPass({
       clusterName, intents, stackId: event.StackId, ownerVerified: data[OWNER_KEY] === 'true', phase: 'isComplete',
+      startTargets: readStartTargets(data),
     }, context(ctx, log));
     if (outcome.done) {
       const removed = removedEntries(intents, outcome);

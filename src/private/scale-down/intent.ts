@@ -20,8 +20,16 @@ import { GroupView } from './sagemaker';
 export interface GroupIntent extends GroupRequest {
   /** `InstanceCount` in the previous template; undefined when the group is new to it. */
   readonly previousCount?: number;
-  /** The `removeNodeIds` this deployment adds (those of the previous template are done). */
+  /**
+   * The `removeNodeIds` this deployment adds (those of the previous template are done), when
+   * the group's count went down or it removes drift: the ids a pass acts on.
+   */
   readonly newRemoveNodeIds: string[];
+  /**
+   * New ids of a group whose count did not go down: nothing would make room for them, so they
+   * are ignored (and logged). An error here could fail a rollback, which must not fail.
+   */
+  readonly ignoredRemoveNodeIds: string[];
 }
 
 /** What a pass may do with one group, given its TargetCount now. */
@@ -44,22 +52,35 @@ export function readIntents(groups: readonly GroupRequest[], previous: ReadonlyM
   return groups.map((g) => {
     const before = previous.get(g.group);
     const done = new Set(before?.removeNodeIds ?? []);
+    const fresh = (g.removeNodeIds ?? []).filter((id) => !done.has(id));
+    const lowered = before?.count !== undefined && g.desiredCount < before.count;
+    const usable = lowered || g.drift === 'Remove';
     return {
       ...g,
       previousCount: before?.count,
-      newRemoveNodeIds: (g.removeNodeIds ?? []).filter((id) => !done.has(id)),
+      newRemoveNodeIds: usable ? fresh : [],
+      ignoredRemoveNodeIds: usable ? [] : fresh,
     };
   });
 }
 
-/** Whether a group asks for removals: its count went down, or it names new ids. */
+/**
+ * Whether a group asks for removals: its count went down, or it removes drift and names new
+ * ids. (A group that only removes drift gives up its extra nodes when any group asks.)
+ */
 export function asksForRemoval(intent: GroupIntent): boolean {
   return (intent.previousCount !== undefined && intent.desiredCount < intent.previousCount)
     || intent.newRemoveNodeIds.length > 0;
 }
 
-/** Assesses one group from the cluster's view of it (`undefined` when the cluster does not have it). */
-export function assessGroup(intent: GroupIntent, view: GroupView | undefined, clusterName: string): GroupAssessment {
+/**
+ * Assesses one group from the cluster's view of it (`undefined` when the cluster does not have it).
+ *
+ * @param startTarget the group's TargetCount when this deployment's first pass began, when known
+ *   (a group that removes drift gives up more than its decrease, which only that tells)
+ */
+export function assessGroup(intent: GroupIntent, view: GroupView | undefined, clusterName: string,
+  startTarget?: number): GroupAssessment {
   const target = view?.targetCount;
   const base = { intent, targetCount: target, budget: 0, alreadyRemoved: 0, extra: 0 };
   if (view === undefined || target === undefined) {
@@ -71,14 +92,16 @@ export function assessGroup(intent: GroupIntent, view: GroupView | undefined, cl
   if (target > ceiling) {
     const extra = target - ceiling;
     if (intent.drift === 'Remove') {
-      return { ...base, extra, budget: target - desired };
+      const alreadyRemoved = startTarget === undefined ? 0 : Math.max(0, startTarget - target);
+      return { ...base, extra, budget: target - desired, alreadyRemoved };
     }
     return { ...base, extra, refusal: driftMessage(intent, target, clusterName) };
   }
+  const fromStart = startTarget === undefined ? 0 : Math.max(0, startTarget - target);
   return {
     ...base,
     budget: Math.max(0, Math.min(previous - desired, target - desired)),
-    alreadyRemoved: Math.max(0, Math.min(previous - desired, previous - target)),
+    alreadyRemoved: Math.max(fromStart, Math.min(previous - desired, previous - target), 0),
   };
 }
 

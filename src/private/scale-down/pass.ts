@@ -5,9 +5,9 @@
  * TargetCount dropped by every node accepted (no churn). Stateless: what is left is read
  * from the cluster again on the next pass.
  */
-import { ScaleDownError } from './failures';
+import { errorText, isTransient, ScaleDownError } from './failures';
 import { GroupIntent } from './intent';
-import { chunk, ChosenNode, interpret, NodeFailure, nodeKey } from './plan';
+import { chunk, ChosenNode, interpret, NodeFailure, nodeKey, SHUTTING_DOWN } from './plan';
 import { boundedMessage } from './response';
 import { ClusterView, HyperPodApi } from './sagemaker';
 import { assessAll, surveyGroups, SurveyedGroup } from './survey';
@@ -36,6 +36,8 @@ export interface PassInput {
   /** Ownership was proven earlier in this operation. */
   readonly ownerVerified: boolean;
   readonly phase: 'onEvent' | 'isComplete';
+  /** Each group's TargetCount when the operation's first pass began (from onEvent's `Data`). */
+  readonly startTargets?: ReadonlyMap<string, number>;
 }
 
 /** What one pass did and what is left. */
@@ -51,6 +53,8 @@ export interface PassOutcome {
   readonly targets: ReadonlyMap<string, number>;
   /** Ids accepted for removal in this pass, by group. */
   readonly accepted: ReadonlyMap<string, string[]>;
+  /** Each group's TargetCount when this pass began (what onEvent hands to the polls). */
+  readonly startTargets: ReadonlyMap<string, number>;
 }
 
 /** Reads of DescribeCluster after deletes before TargetCount is declared stuck. */
@@ -78,9 +82,15 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
   const view = await api.describeCluster(cluster);
   if (!view) {
     log({ level: 'info', msg: 'cluster does not exist, nothing to remove', phase: input.phase, cluster });
-    return { done: true, missing: true, ownerVerified: input.ownerVerified, waiting: [], targets: new Map(), accepted };
+    return { done: true, missing: true, ownerVerified: input.ownerVerified, waiting: [], targets: new Map(), accepted, startTargets: new Map() };
   }
-  const found = assessAll(view, input.intents);
+  const found = assessAll(view, input.intents, input.startTargets);
+  for (const intent of input.intents.filter((i) => i.ignoredRemoveNodeIds.length > 0)) {
+    log({
+      level: 'warn', msg: 'removeNodeIds ignored: the group\'s instanceCount did not go down, so nothing makes room for them',
+      cluster, group: intent.group, ignored: intent.ignoredRemoveNodeIds,
+    });
+  }
   for (const a of found.groups) {
     log({
       level: 'info',
@@ -104,7 +114,8 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
     throw new ScaleDownError(boundedMessage(`scale-down of cluster "${cluster}" refused; no node was removed in this pass:`, found.refusals));
   }
   const active = found.groups.filter((a) => a.budget > 0 || a.intent.newRemoveNodeIds.length > 0);
-  const idle = { missing: false, ownerVerified: input.ownerVerified, targets: targetsOf(view), accepted };
+  const startTargets = input.startTargets ?? targetsOf(view);
+  const idle = { missing: false, ownerVerified: input.ownerVerified, targets: targetsOf(view), accepted, startTargets };
   if (active.length === 0) {
     return { ...idle, done: true, waiting: [] };
   }
@@ -124,29 +135,79 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
     throw new ScaleDownError(boundedMessage(`cannot scale down cluster "${cluster}"; no node was removed in this pass:`, errors));
   }
   const retries = new Map<string, NodeFailure[]>();
+  const gone = new Map<string, NodeFailure[]>();
   let outOfTime = false;
-  for (const g of surveyed) {
-    const result = await deleteChosen(cluster, g, input.phase, ctx, accepted);
-    retries.set(g.assessment.intent.group, result.retry);
-    outOfTime ||= result.outOfTime;
+  try {
+    for (const g of surveyed) {
+      const result = await deleteChosen(cluster, g, input.phase, ctx, accepted);
+      retries.set(g.assessment.intent.group, result.retry);
+      gone.set(g.assessment.intent.group, result.gone);
+      outOfTime ||= result.outOfTime;
+    }
+  } catch (err) {
+    // Whatever ended the pass, nodes accepted so far must have lowered TargetCount, or the next
+    // poll would remove their replacements: check before giving up this pass.
+    if (accepted.size > 0 && !(err instanceof ScaleDownError)) {
+      await verifyTargets(cluster, view, accepted, ctx).catch((verifyErr) => {
+        if (verifyErr instanceof ScaleDownError) {
+          throw verifyErr;
+        }
+      });
+    }
+    throw err;
   }
-  const targets = accepted.size > 0 ? await verifyTargets(cluster, view, accepted, ctx) : targetsOf(view);
+  await settleUncertain(cluster, surveyed, retries, gone, accepted, ctx);
+  const hasAccepted = [...accepted.values()].some((ids) => ids.length > 0);
+  const targets = hasAccepted ? await verifyTargets(cluster, view, accepted, ctx) : targetsOf(view);
   const waiting: string[] = [];
   for (const g of surveyed) {
-    const group = g.assessment.intent.group;
-    const done = (accepted.get(group)?.length ?? 0);
-    const retry = retries.get(group) ?? [];
-    const left = g.choice.budget - done;
+    const { intent } = g.assessment;
+    const mine = accepted.get(intent.group) ?? [];
+    const retry = retries.get(intent.group) ?? [];
+    const left = g.choice.budget - mine.length;
     if (left > 0 || retry.length > 0) {
+      // Which nodes are still to go, and how many this deployment removed so far (TargetCount tells).
+      const taken = new Set(mine);
+      const pending = g.choice.chosen.map(nodeKey).filter((id) => !taken.has(id));
+      const target = targets.get(intent.group);
+      const removed = intent.previousCount !== undefined && target !== undefined ? Math.max(0, intent.previousCount - target) : undefined;
       const failures = retry.map((f) => `; node ${f.id}: ${f.code}: ${f.message}`).join('');
-      waiting.push(`instance group "${group}": ${Math.max(left, retry.length)} more node(s) to remove `
-        + `(TargetCount ${targets.get(group) ?? '?'}, instanceCount ${g.assessment.intent.desiredCount})${failures}`);
+      waiting.push(`instance group "${intent.group}": ${plural(Math.max(left, retry.length), 'more node')} to remove`
+        + ` (${shortList(pending)}; TargetCount ${target ?? '?'}, instanceCount ${intent.previousCount ?? '?'} -> ${intent.desiredCount}`
+        + `${removed === undefined ? '' : `, ${removed} removed so far`})${failures}`);
     }
   }
   if (outOfTime) {
     waiting.push('out of time in this invocation; the next poll goes on');
   }
-  return { done: waiting.length === 0, missing: false, ownerVerified, waiting, targets, accepted };
+  return { done: waiting.length === 0, missing: false, ownerVerified, waiting, targets, accepted, startTargets };
+}
+
+/** Codes after which a node may or may not be going: a lost answer retried by the SDK reads `InvalidNodeStatus`. */
+const UNCERTAIN_CODES: readonly string[] = ['InvalidNodeStatus', 'NoAnswer'];
+
+/**
+ * A chosen node refused as `InvalidNodeStatus` or `NodeIdNotFound` (or not answered) may be one
+ * that an earlier call of this pass removed although its answer was lost (the SDK then retried).
+ * Lists its group again: such a node now shutting down or gone counts as accepted, so that the
+ * TargetCount check covers it; the others stay to retry.
+ */
+async function settleUncertain(cluster: string, surveyed: readonly SurveyedGroup[], retries: Map<string, NodeFailure[]>,
+  gone: ReadonlyMap<string, NodeFailure[]>, accepted: Map<string, string[]>, ctx: PassContext): Promise<void> {
+  for (const g of surveyed) {
+    const group = g.assessment.intent.group;
+    const uncertain = [...(retries.get(group) ?? []).filter((f) => UNCERTAIN_CODES.includes(f.code)), ...(gone.get(group) ?? [])];
+    if (uncertain.length === 0) {
+      continue;
+    }
+    const live = new Set((await ctx.api.listNodes(cluster, group)).filter((n) => n.status !== SHUTTING_DOWN).map(nodeKey));
+    const going = uncertain.filter((f) => !live.has(f.id)).map((f) => f.id);
+    if (going.length > 0) {
+      ctx.log({ level: 'info', msg: 'nodes refused as InvalidNodeStatus are shutting down: an earlier call removed them', cluster, group, going });
+      accepted.get(group)!.push(...going);
+      retries.set(group, (retries.get(group) ?? []).filter((f) => !going.includes(f.id)));
+    }
+  }
 }
 
 /** G3: the cluster must carry this stack's owner tag before any node of it is removed. */
@@ -164,7 +225,7 @@ async function proveOwnership(api: HyperPodApi, view: ClusterView, stackId: stri
 }
 
 async function deleteChosen(cluster: string, g: SurveyedGroup, phase: string, ctx: PassContext,
-  accepted: Map<string, string[]>): Promise<{ retry: NodeFailure[]; outOfTime: boolean }> {
+  accepted: Map<string, string[]>): Promise<{ retry: NodeFailure[]; gone: NodeFailure[]; outOfTime: boolean }> {
   const { intent } = g.assessment;
   const batches = chunk(g.choice.chosen, intent.chunkSize);
   ctx.log({
@@ -183,17 +244,19 @@ async function deleteChosen(cluster: string, g: SurveyedGroup, phase: string, ct
     batches: batches.map((b) => `${b.kind}:${b.ids.length}`),
   });
   const retry: NodeFailure[] = [];
+  const gone: NodeFailure[] = [];
   const mine = accepted.get(intent.group) ?? [];
   accepted.set(intent.group, mine);
   for (const [i, batch] of batches.entries()) {
     if (ctx.deadline !== undefined && ctx.now() >= ctx.deadline) {
       ctx.log({ level: 'warn', msg: 'out of time; the rest waits for the next poll', phase, cluster, group: intent.group, batchesLeft: batches.length - i });
-      return { retry, outOfTime: true };
+      return { retry, gone, outOfTime: true };
     }
     const answer = await ctx.api.deleteNodes(cluster, batch);
     const outcome = interpret(batch, answer);
     mine.push(...outcome.accepted);
     retry.push(...outcome.retry);
+    gone.push(...outcome.gone);
     ctx.log({
       level: outcome.fatal.length > 0 ? 'error' : 'info',
       msg: 'batch',
@@ -214,7 +277,16 @@ async function deleteChosen(cluster: string, g: SurveyedGroup, phase: string, ct
         + `of cluster "${cluster}"; ${removedSoFar(accepted)}; stopped:`, outcome.fatal.map((f) => `node ${f.id}: ${f.code}: ${f.message}`)));
     }
   }
-  return { retry, outOfTime: false };
+  return { retry, gone, outOfTime: false };
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** At most 5 ids, then `...`. */
+function shortList(ids: readonly string[]): string {
+  return ids.length === 0 ? 'none chosen yet' : `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}`;
 }
 
 /** `removed in this pass: 3 (i-a, i-b, i-c)`, short. */
@@ -223,8 +295,7 @@ function removedSoFar(accepted: ReadonlyMap<string, string[]>): string {
   if (ids.length === 0) {
     return 'no node was removed in this pass';
   }
-  const shown = ids.slice(0, 5).join(', ');
-  return `removed in this pass: ${ids.length} (${shown}${ids.length > 5 ? ', ...' : ''})`;
+  return `removed in this pass: ${ids.length} (${shortList(ids)})`;
 }
 
 /**
@@ -237,8 +308,22 @@ async function verifyTargets(cluster: string, before: ClusterView, accepted: Rea
   const start = targetsOf(before);
   let stuck: string[] = [];
   let targets = start;
+  let unreadable: unknown;
   for (let attempt = 1; attempt <= VERIFY_ATTEMPTS; attempt++) {
-    const view = await ctx.api.describeCluster(cluster);
+    let view: ClusterView | undefined;
+    try {
+      view = await ctx.api.describeCluster(cluster);
+      unreadable = undefined;
+    } catch (err) {
+      if (!isTransient(err)) {
+        throw err;
+      }
+      unreadable = err;
+      if (attempt < VERIFY_ATTEMPTS) {
+        await ctx.sleep(VERIFY_DELAY_MS);
+      }
+      continue;
+    }
     if (!view) {
       return new Map();
     }
@@ -246,6 +331,7 @@ async function verifyTargets(cluster: string, before: ClusterView, accepted: Rea
     stuck = [];
     for (const [group, ids] of accepted) {
       const was = start.get(group);
+      // (groups with nothing accepted have nothing to check)
       const now = targets.get(group);
       if (ids.length > 0 && was !== undefined && now !== undefined && now > was - ids.length) {
         stuck.push(`instance group "${group}": ${ids.length} node(s) accepted for removal (${ids.slice(0, 5).join(', ')}`
@@ -258,6 +344,13 @@ async function verifyTargets(cluster: string, before: ClusterView, accepted: Rea
     if (attempt < VERIFY_ATTEMPTS) {
       await ctx.sleep(VERIFY_DELAY_MS);
     }
+  }
+  if (unreadable !== undefined) {
+    // Not knowing is not safe either: the next pass could remove the replacements.
+    const ids = [...accepted.values()].flat();
+    throw new ScaleDownError(`scale-down of cluster "${cluster}" stopped: after ${ids.length} node(s) were accepted for removal `
+      + `(${shortList(ids)}), DescribeCluster kept failing (${errorText(unreadable)}), so it cannot be checked that TargetCount dropped. `
+      + 'No further node is removed, to be safe. Check the group with "hyperpod-cdk status", then deploy again');
   }
   ctx.log({ level: 'error', msg: 'TargetCount did not drop', cluster, stuck });
   throw new ScaleDownError(boundedMessage(`scale-down of cluster "${cluster}" stopped: SageMaker kept the group's TargetCount after `

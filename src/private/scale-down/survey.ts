@@ -25,14 +25,19 @@ export interface Assessments {
   readonly refusals: string[];
 }
 
-/** Assesses every requested group from one `DescribeCluster` answer. No call. */
-export function assessAll(view: ClusterView, intents: readonly GroupIntent[]): Assessments {
+/**
+ * Assesses every requested group from one `DescribeCluster` answer. No call.
+ *
+ * @param startTargets each group's TargetCount when the deployment's first pass began, when known
+ */
+export function assessAll(view: ClusterView, intents: readonly GroupIntent[],
+  startTargets: ReadonlyMap<string, number> = new Map()): Assessments {
   const groups: GroupAssessment[] = [];
   const absent: GroupIntent[] = [];
   for (const intent of intents) {
     const group = view.groups.find((g) => g.name === intent.group);
     if (group) {
-      groups.push(assessGroup(intent, group, view.name));
+      groups.push(assessGroup(intent, group, view.name, startTargets.get(intent.group)));
     } else {
       absent.push(intent);
     }
