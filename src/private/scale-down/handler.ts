@@ -172,7 +172,11 @@ export async function isComplete(event: ScaleDownRequest, ctx: HandlerContext): 
   let waiting: string[];
   try {
     const outcome = await runPass({
-      clusterName, intents, stackId: event.StackId, ownerVerified: data[OWNER_KEY] === 'true', phase: 'isComplete',
+      clusterName,
+      intents,
+      stackId: event.StackId,
+      ownerVerified: data[OWNER_KEY] === 'true',
+      phase: 'isComplete',
       startTargets: readStartTargets(data),
     }, context(ctx, log));
     if (outcome.done) {

@@ -87,8 +87,11 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
   const found = assessAll(view, input.intents, input.startTargets);
   for (const intent of input.intents.filter((i) => i.ignoredRemoveNodeIds.length > 0)) {
     log({
-      level: 'warn', msg: 'removeNodeIds ignored: the group\'s instanceCount did not go down, so nothing makes room for them',
-      cluster, group: intent.group, ignored: intent.ignoredRemoveNodeIds,
+      level: 'warn',
+      msg: 'removeNodeIds ignored: the group\'s instanceCount did not go down, so nothing makes room for them',
+      cluster,
+      group: intent.group,
+      ignored: intent.ignoredRemoveNodeIds,
     });
   }
   for (const a of found.groups) {
