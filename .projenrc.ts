@@ -36,6 +36,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   stability: 'experimental',
   devDeps: [
     '@aws-sdk/client-sagemaker',
+    // the preflight check (src/private/preflight/eks.ts); 3.1175.0 shares every @aws-sdk/@smithy dependency with client-sagemaker
+    '@aws-sdk/client-eks@^3.1175.0',
     '@types/aws-lambda',
     'cdk-nag@2.38.2', // cdk-nag 3 does not work with aws-cdk-lib <= 2.257
     '@aws-cdk/lambda-layer-kubectl-v32',
@@ -62,6 +64,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 // Helper modules of the Lambda handlers are bundled by esbuild, so they may import devDeps.
 project.eslint?.allowDevDeps('src/private/scale-down/**/*.ts');
+project.eslint?.allowDevDeps('src/private/preflight/**/*.ts');
 project.eslint?.allowDevDeps('examples/**/*.ts');
 project.eslint?.allowDevDeps('bench/**/*.ts');
 project.eslint?.allowDevDeps('integ/**/*.ts');

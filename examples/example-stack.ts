@@ -1,15 +1,15 @@
-import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
 import { App, Size, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { DeepHealthCheck, HyperPodEksCluster, InstanceType } from '../src';
 
 /**
- * The example a user would copy: a VPC, an EKS cluster in API_AND_CONFIG_MAP mode, and a
- * HyperPod cluster with an accelerated group and a general-purpose group that use the
- * library's default lifecycle scripts.
+ * The example a user would copy: a VPC, an `aws-eks-v2` EKS cluster (authentication mode API,
+ * no kubectl Lambda), and a HyperPod cluster with an accelerated group and a general-purpose
+ * group that use the library's default lifecycle scripts. (The integ tests in integ/ cover
+ * `aws-eks` v1 clusters.)
  */
 export class HyperPodExampleStack extends Stack {
   public readonly hyperPod: HyperPodEksCluster;
@@ -25,15 +25,14 @@ export class HyperPodExampleStack extends Stack {
     const eksCluster = new eks.Cluster(this, 'Eks', {
       vpc,
       version: eks.KubernetesVersion.V1_32,
-      kubectlLayer: new KubectlV32Layer(this, 'Kubectl'),
-      authenticationMode: eks.AuthenticationMode.API_AND_CONFIG_MAP,
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
       defaultCapacity: 0, // HyperPod nodes run the workloads
       clusterLogging: [
         eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
         eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
       ],
     });
-    suppressEksFindings(this, eksCluster);
+    suppressEksFindings(eksCluster);
 
     this.hyperPod = new HyperPodEksCluster(this, 'HyperPod', { eksCluster });
     this.hyperPod.addInstanceGroup('Accelerated', {
@@ -51,25 +50,18 @@ export class HyperPodExampleStack extends Stack {
 }
 
 /**
- * cdk-nag findings of the EKS cluster and its aws-eks helper stacks: these belong to the
- * example's EKS setup (aws-cdk-lib's own handlers), not to hyperpod-cdk.
+ * cdk-nag findings of the EKS cluster: these belong to the example's EKS setup (aws-cdk-lib's
+ * cluster role and endpoint), not to hyperpod-cdk.
  */
-function suppressEksFindings(stack: Stack, eksCluster: eks.Cluster): void {
-  const reason = 'aws-cdk-lib aws-eks helper (kubectl and cluster handlers); its runtime and policies are chosen by aws-cdk-lib';
+function suppressEksFindings(eksCluster: eks.Cluster): void {
   NagSuppressions.addResourceSuppressions(eksCluster, [
     { id: 'AwsSolutions-EKS1', reason: 'The example keeps the public API endpoint so kubectl works from a laptop; restrict it with endpointAccess in production' },
-    { id: 'AwsSolutions-IAM4', reason },
-    { id: 'AwsSolutions-IAM5', reason },
+    {
+      id: 'AwsSolutions-IAM4',
+      reason: 'aws-eks-v2 gives the cluster role the AmazonEKS* managed policies that EKS documents for it',
+      appliesTo: [{ regex: '/^Policy::arn:<AWS::Partition>:iam::aws:policy\\/AmazonEKS/' }],
+    },
   ], true);
-  for (const id of ['@aws-cdk--aws-eks.ClusterResourceProvider', '@aws-cdk--aws-eks.KubectlProvider']) {
-    NagSuppressions.addResourceSuppressionsByPath(stack, `/${stack.stackName}/${id}`, [
-      { id: 'AwsSolutions-IAM4', reason },
-      { id: 'AwsSolutions-IAM5', reason },
-      { id: 'AwsSolutions-L1', reason },
-      { id: 'AwsSolutions-SF1', reason },
-      { id: 'AwsSolutions-SF2', reason },
-    ], true);
-  }
 }
 
 /** The app, as `cdk synth` runs it. Creation stack traces would put absolute paths in metadata. */

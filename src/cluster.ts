@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Annotations, Aws, FileSystem, IResource, Lazy, RemovalPolicy, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, FileSystem, IResource, Lazy, RemovalPolicy, Resource, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,11 +14,14 @@ import { suppressBucketDeploymentFindings, suppressExecutionRoleFindings, suppre
 import { HyperPodValidationError, throwIfProblems } from './private/errors';
 import { generateClusterName } from './private/names';
 import { createNodeSecurityGroup, selectPrivateSubnets } from './private/network';
+import { resolveOrchestrator } from './private/orchestrator';
 import * as perms from './private/permissions';
 import { renderInstanceGroup } from './private/render';
+import { PreflightCheck } from './private/preflight/preflight-resource';
 import { ScaleDownResource } from './private/scale-down/scale-down-resource';
 import { OWNER_TAG_KEY } from './private/scale-down/types';
 import { checkCount, checkEksClusterArn, checkName, checkProviderTimeout, checkTags } from './private/validation';
+import { PreflightOptions } from './preflight';
 import { ClusterScaleDownOptions } from './scale-down';
 
 /**
@@ -67,11 +70,30 @@ export interface HyperPodEksClusterAttributes {
  */
 export interface HyperPodEksClusterProps {
   /**
-   * The EKS cluster that orchestrates the nodes. Its authentication mode must be `API` or
-   * `API_AND_CONFIG_MAP`. The VPC, the private subnets and the EKS cluster security group
-   * default from it. (With only an ARN, use `eks.Cluster.fromClusterAttributes`.)
+   * The EKS cluster that orchestrates the nodes: an `aws-eks-v2` cluster, an `aws-eks` (v1)
+   * cluster, or `EksClusterReference.fromClusterArn()` when only its ARN is known. Its
+   * authentication mode must be `API` or `API_AND_CONFIG_MAP`. With an `aws-eks` or
+   * `aws-eks-v2` cluster, the VPC, the private subnets and the EKS cluster security group
+   * default from it.
    */
-  readonly eksCluster: eks.ICluster;
+  readonly eksCluster: eks.IClusterRef;
+
+  /**
+   * The VPC of the EKS cluster and the nodes.
+   *
+   * @default - the `vpc` of `eksCluster`; required with `EksClusterReference`
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The EKS cluster security group, which the nodes' default security group exchanges all
+   * traffic with.
+   *
+   * @default - the `clusterSecurityGroup` of `eksCluster`; with `EksClusterReference`, none
+   * (the default security group then allows no traffic from the EKS control plane: pass this,
+   * or `securityGroups` that allow it)
+   */
+  readonly eksClusterSecurityGroup?: ec2.ISecurityGroup;
 
   /**
    * The cluster's name, 1-63 characters of letters, digits and hyphens. With a fixed name,
@@ -159,6 +181,14 @@ export interface HyperPodEksClusterProps {
    * @default - enabled, with a 30 minute timeout
    */
   readonly scaleDown?: ClusterScaleDownOptions;
+
+  /**
+   * The deploy-time check of the EKS cluster (exists and `ACTIVE`, authentication mode,
+   * Kubernetes version, VPC CNI add-on version), run before the cluster is created or updated.
+   *
+   * @default - enabled, waiting up to 10 minutes for an EKS cluster that is not ACTIVE yet
+   */
+  readonly preflight?: PreflightOptions;
 }
 
 abstract class HyperPodEksClusterBase extends Resource implements IHyperPodEksCluster {
@@ -208,11 +238,12 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
   /** The execution role of groups that do not set their own. */
   public readonly executionRole: iam.IRole;
   /** The EKS cluster that orchestrates the nodes. */
-  public readonly eksCluster: eks.ICluster;
+  public readonly eksCluster: eks.IClusterRef;
   /** The underlying `AWS::SageMaker::Cluster`, for escape hatches. */
   public readonly resource: sagemaker.CfnCluster;
 
   private readonly vpc: ec2.IVpc;
+  private readonly eksClusterArn: string;
   private readonly subnetIds: string[];
   private readonly securityGroupIds: string[];
   private readonly defaultLifecycleScripts: LifecycleScripts;
@@ -228,15 +259,23 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     super(scope, id);
     const problems: string[] = [];
     this.eksCluster = props.eksCluster;
-    problems.push(...checkAuthenticationMode(props.eksCluster));
-    problems.push(...checkEksClusterArn(props.eksCluster.clusterArn));
-    this.vpc = props.eksCluster.vpc;
+    const eksCluster = resolveOrchestrator(props.eksCluster, props.vpc, props.eksClusterSecurityGroup);
+    problems.push(...eksCluster.problems);
+    problems.push(...checkEksClusterArn(eksCluster.clusterArn));
+    throwIfProblems(this, problems);
+    this.vpc = eksCluster.vpc!;
+    this.eksClusterArn = eksCluster.clusterArn;
 
     const subnets = selectPrivateSubnets(this.vpc, props.vpcSubnets, 'vpcSubnets');
     problems.push(...subnets.problems);
     this.subnetIds = subnets.subnetIds;
+    if (!props.securityGroups && !eksCluster.securityGroup) {
+      Annotations.of(this).addWarningV2('hyperpod-cdk:no-eks-security-group', 'No EKS cluster security group is known (an '
+        + 'EksClusterReference without eksClusterSecurityGroup): the nodes\' security group allows no traffic from the EKS '
+        + 'control plane. Pass eksClusterSecurityGroup, or securityGroups that allow it');
+    }
     const securityGroups = props.securityGroups
-      ?? [createNodeSecurityGroup(this, 'SecurityGroup', this.vpc, props.eksCluster.clusterSecurityGroup)];
+      ?? [createNodeSecurityGroup(this, 'SecurityGroup', this.vpc, eksCluster.securityGroup)];
     problems.push(...checkCount('securityGroups', securityGroups, 1, 5, 'security groups'));
     this.securityGroupIds = securityGroups.map((sg) => sg.securityGroupId);
     this.connections = new ec2.Connections({ securityGroups });
@@ -249,7 +288,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     throwIfProblems(this, problems);
 
     const vpcConfig = { securityGroupIds: this.securityGroupIds, subnets: this.subnetIds };
-    const orchestrator = { eks: { clusterArn: props.eksCluster.clusterArn } };
+    const orchestrator = { eks: { clusterArn: this.eksClusterArn } };
     this.clusterName = props.clusterName ?? generateClusterName(this, { vpcConfig, orchestrator });
     if (props.clusterName !== undefined) {
       Annotations.of(this).addInfo(`clusterName is fixed ('${props.clusterName}'): a change to the subnets, security groups or EKS cluster replaces the cluster and needs a new name`);
@@ -275,12 +314,24 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
 
     this.scaleDownEnabled = props.scaleDown?.enabled ?? true;
     if (this.scaleDownEnabled) {
-      const scaleDown = new ScaleDownResource(this, 'ScaleDown', {
+      // Not 'ScaleDown' (the name before one provider served every timeout): a new logical id, so that a stack that had a
+      // provider per timeout gets a new resource rather than a ServiceToken change, which
+      // CloudFormation refuses. A create removes nothing.
+      const scaleDown = new ScaleDownResource(this, 'TargetedScaleDown', {
         clusterName: this.clusterName,
         timeout: props.scaleDown?.timeout,
         groups: () => [...this.groupsByName.values()].map((g) => g.group),
       });
       this.resource.node.addDependency(scaleDown);
+    }
+
+    if (props.preflight?.enabled ?? true) {
+      const preflight = new PreflightCheck(this, 'Preflight', {
+        eksClusterName: eksCluster.clusterName,
+        timeout: props.preflight?.timeout,
+        clusterConfig: this._groupsFingerprint(),
+      });
+      this.resource.node.addDependency(preflight.resource);
     }
 
     for (const [key, value] of Object.entries(props.tags ?? {})) {
@@ -384,7 +435,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(perms.EXECUTION_ROLE_MANAGED_POLICY)],
     });
     const network = { vpcId: this.vpc.vpcId, subnetIds: this.subnetIds, securityGroupIds: this.securityGroupIds };
-    for (const statement of perms.eksNodeStatements(this, network, this.eksCluster.clusterArn)) {
+    for (const statement of perms.eksNodeStatements(this, network, this.eksClusterArn)) {
       role.addToPolicy(statement);
     }
     suppressExecutionRoleFindings(role);
@@ -447,19 +498,4 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     if (count > 100) return [`a HyperPod cluster has at most 100 instance groups (got ${count})`];
     return [];
   }
-}
-
-/** HyperPod needs the EKS access-entry API: authentication mode `API` or `API_AND_CONFIG_MAP`. */
-function checkAuthenticationMode(cluster: eks.ICluster): string[] {
-  const mode = cluster.authenticationMode;
-  if (mode === undefined || Token.isUnresolved(mode)) {
-    // Imported clusters rarely say; a new eks.Cluster without the prop uses CONFIG_MAP.
-    return cluster instanceof eks.Cluster
-      ? ['eksCluster.authenticationMode must be API or API_AND_CONFIG_MAP for HyperPod (got the default, CONFIG_MAP)']
-      : [];
-  }
-  if (mode !== eks.AuthenticationMode.API && mode !== eks.AuthenticationMode.API_AND_CONFIG_MAP) {
-    return [`eksCluster.authenticationMode must be API or API_AND_CONFIG_MAP for HyperPod (got ${mode})`];
-  }
-  return [];
 }

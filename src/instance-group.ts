@@ -352,7 +352,9 @@ export class InstanceGroup extends Construct {
     throwIfProblems(this, validateInstanceGroup(this.options));
     cluster._registerInstanceGroup(this);
     if (options.waitForCapacity !== undefined) {
-      this.capacityReady = new CapacityWait(this, 'WaitForCapacity', {
+      // Not 'WaitForCapacity': a new logical id, so that a stack that had a provider per timeout
+      // gets a new resource rather than a ServiceToken change, which CloudFormation refuses.
+      this.capacityReady = new CapacityWait(this, 'CapacityReady', {
         clusterName: cluster.clusterName,
         cluster: cluster.resource,
         clusterConfig: cluster._groupsFingerprint(),

@@ -679,13 +679,6 @@ interface Violation {
   known?: string;
 }
 
-const CHURN_ERROR = "kept the group's TargetCount";
-
-/** Invocations that removed nodes with TargetCount kept and did not stop on it (G4 escapes). */
-function churnEscapes(run: RunRecord): Invocation[] {
-  return run.invocations.filter((i) => i.removed > 0 && !i.ended.includes(CHURN_ERROR));
-}
-
 /**
  * Handler bugs this suite found (see the report that came with it). A violation they explain is
  * counted and printed with its seed and scenario, and does not fail the run; any other fails it.

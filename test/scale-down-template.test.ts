@@ -91,8 +91,8 @@ describe('scale-down custom resource in the template', () => {
     after.t.hasResourceProperties('Custom::HyperPodCapacity', { TimeoutSeconds: 3540 });
   });
 
-  test('disabled: no custom resource, no provider', () => {
-    const t = Template.fromStack(testCluster({ scaleDown: { enabled: false } }).stack);
+  test('disabled: no custom resource, and no provider when nothing else needs one', () => {
+    const t = Template.fromStack(testCluster({ scaleDown: { enabled: false }, preflight: { enabled: false } }).stack);
     t.resourceCountIs('Custom::HyperPodScaleDown', 0);
     t.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
   });

@@ -5,10 +5,13 @@ import { checkCount } from './validation';
 /**
  * The default security group of a cluster: all traffic from and to itself (EFA needs the
  * self-reference in both directions; a CIDR egress rule does not cover EFA traffic), egress
- * anywhere (which covers the EKS cluster security group), and all traffic from the EKS
- * cluster security group, which in turn accepts all traffic from the nodes.
+ * anywhere (which covers the EKS cluster security group), and all traffic between it and the
+ * EKS cluster security group. When the EKS cluster is in another stack, every rule is a resource
+ * of this construct's stack, also the one on the EKS cluster security group, so that the
+ * platform stack makes no reference to this one (no cycle).
  */
-export function createNodeSecurityGroup(scope: Construct, id: string, vpc: ec2.IVpc, eksSecurityGroup: ec2.ISecurityGroup): ec2.SecurityGroup {
+export function createNodeSecurityGroup(scope: Construct, id: string, vpc: ec2.IVpc,
+  eksSecurityGroup: ec2.ISecurityGroup | undefined): ec2.SecurityGroup {
   const sg = new ec2.SecurityGroup(scope, id, {
     vpc,
     description: 'HyperPod nodes: all traffic within the group (EFA) and with the EKS control plane',
@@ -22,8 +25,12 @@ export function createNodeSecurityGroup(scope: Construct, id: string, vpc: ec2.I
     ipProtocol: '-1',
     description: 'All traffic between HyperPod nodes (EFA)',
   });
-  sg.connections.allowFrom(eksSecurityGroup, ec2.Port.allTraffic(), 'All traffic from the EKS cluster security group');
-  eksSecurityGroup.addIngressRule(sg, ec2.Port.allTraffic(), 'All traffic from HyperPod nodes');
+  if (eksSecurityGroup) {
+    sg.connections.allowFrom(eksSecurityGroup, ec2.Port.allTraffic(), 'All traffic from the EKS cluster security group');
+    // remoteRule: when the EKS cluster is in another stack, CDK puts this rule in this stack
+    // (no reference back to the platform stack); in the same stack it keeps its old logical id.
+    eksSecurityGroup.addIngressRule(sg, ec2.Port.allTraffic(), 'All traffic from HyperPod nodes', true);
+  }
   return sg;
 }
 

@@ -58,6 +58,9 @@ export const SCALE_DOWN_READ_ACTIONS = [
 /** What the scale-down handler changes: only on clusters tagged with this stack's id. */
 export const SCALE_DOWN_DELETE_ACTIONS = ['sagemaker:BatchDeleteClusterNodes'];
 
+/** What the preflight check reads from the EKS cluster and its add-ons. */
+export const PREFLIGHT_ACTIONS = ['eks:DescribeCluster', 'eks:ListAddons', 'eks:DescribeAddon'];
+
 /** What a capacity wait calls: cluster and node state, and events for its failure message. */
 export const CAPACITY_WAIT_ACTIONS = [
   'sagemaker:DescribeCluster',
@@ -141,14 +144,20 @@ export function lifecycleReadStatements(bucketArn: string, prefix: string): iam.
 
 /**
  * What the custom-resource Lambda functions may call for one use: `scaleDown` deletes nodes,
- * `capacity` reads events. Scoped to the clusters of the stack's account and Region (a
+ * `capacity` reads events, `preflight` reads EKS clusters and their add-ons (any EKS cluster
+ * and add-on of the stack's account and Region: the add-on ARN ends in an id EKS makes up).
+ * SageMaker actions are scoped to the clusters of the stack's account and Region (a
  * cluster ARN holds an id that exists only after creation); deletes further to the clusters
  * that carry this stack's owner tag (`aws:ResourceTag`, which SageMaker's `cluster` resource
  * supports), so the role cannot remove nodes of any other cluster.
  *
  * @param ownerTagKey the tag the construct puts on its clusters, valued with `AWS::StackId`
  */
-export function handlerStatements(scope: IConstruct, use: 'scaleDown' | 'capacity', ownerTagKey: string): iam.PolicyStatement[] {
+export function handlerStatements(scope: IConstruct, use: 'scaleDown' | 'capacity' | 'preflight', ownerTagKey: string): iam.PolicyStatement[] {
+  if (use === 'preflight') {
+    const eks = (resource: string) => Stack.of(scope).formatArn({ service: 'eks', resource, resourceName: '*' });
+    return [new iam.PolicyStatement({ actions: PREFLIGHT_ACTIONS, resources: [eks('cluster'), eks('addon')] })];
+  }
   const clusters = [Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'cluster', resourceName: '*' })];
   if (use === 'capacity') {
     return [new iam.PolicyStatement({ actions: CAPACITY_WAIT_ACTIONS, resources: clusters })];

@@ -18,12 +18,13 @@ export const PROVIDER_ID = 'HyperPodScaleDownProvider';
 export const HANDLER_TIMEOUT_MARGIN = Duration.minutes(1);
 
 /** What a provider's functions are allowed to do; each use adds its own IAM statement once. */
-export type ProviderUse = 'scaleDown' | 'capacity';
+export type ProviderUse = 'scaleDown' | 'capacity' | 'preflight';
 
 /**
  * The stack-wide provider of the library's custom resources, `Custom::HyperPodScaleDown`
  * (onEvent plans and starts the deletes, isComplete polls until the chosen nodes are gone) and
- * `Custom::HyperPodCapacity` (isComplete polls until a group has enough Running nodes). The
+ * `Custom::HyperPodCapacity` (isComplete polls until a group has enough Running nodes) and
+ * `Custom::HyperPodPreflight` (checks the EKS cluster before the HyperPod cluster). The
  * Lambda entries route on the resource type. One per stack, shared by every cluster in it.
  */
 export class ScaleDownProvider extends Construct {
