@@ -1,15 +1,24 @@
+import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
 import { App, Size, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { DeepHealthCheck, HyperPodEksCluster, InstanceType } from '../src';
+import { DeepHealthCheck, HelmChartSource, HyperPodDependencies, HyperPodEksCluster, InstanceType } from '../src';
 
 /**
- * The example a user would copy: a VPC, an `aws-eks-v2` EKS cluster (authentication mode API,
- * no kubectl Lambda), and a HyperPod cluster with an accelerated group and a general-purpose
- * group that use the library's default lifecycle scripts. (The integ tests in integ/ cover
- * `aws-eks` v1 clusters.)
+ * Context key of the path of a local checkout of the HyperPod Helm chart, e.g.
+ * `cdk deploy -c hyperpodHelmChart=../sagemaker-hyperpod-cli/helm_chart/HyperPodHelmChart`.
+ * Without it the example synthesizes offline, without the chart (see README "Prerequisites").
+ */
+export const HELM_CHART_CONTEXT = 'hyperpodHelmChart';
+
+/**
+ * The example a user would copy: a VPC, an `aws-eks-v2` EKS cluster (authentication mode API),
+ * HyperPod's EKS dependencies (the Pod Identity agent, cert-manager and the HyperPod training
+ * operator as EKS add-ons, and the HyperPod Helm chart when its checkout is given), and a
+ * HyperPod cluster with an accelerated group and a general-purpose group that use the
+ * library's default lifecycle scripts. (The integ tests in integ/ cover `aws-eks` v1 clusters.)
  */
 export class HyperPodExampleStack extends Stack {
   public readonly hyperPod: HyperPodEksCluster;
@@ -22,9 +31,12 @@ export class HyperPodExampleStack extends Stack {
       natGateways: 1,
       flowLogs: { rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
     });
+    const chartPath: string | undefined = this.node.tryGetContext(HELM_CHART_CONTEXT);
     const eksCluster = new eks.Cluster(this, 'Eks', {
       vpc,
       version: eks.KubernetesVersion.V1_32,
+      // the Helm chart is installed through kubectl
+      ...(chartPath ? { kubectlProviderOptions: { kubectlLayer: new KubectlV32Layer(this, 'Kubectl') } } : {}),
       defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
       defaultCapacity: 0, // HyperPod nodes run the workloads
       clusterLogging: [
@@ -34,7 +46,13 @@ export class HyperPodExampleStack extends Stack {
     });
     suppressEksFindings(eksCluster);
 
-    this.hyperPod = new HyperPodEksCluster(this, 'HyperPod', { eksCluster });
+    const dependencies = new HyperPodDependencies(this, 'HyperPodDependencies', {
+      eksCluster,
+      trainingOperator: true, // with cert-manager and the Pod Identity agent it needs
+      helmChart: chartPath ? { source: HelmChartSource.fromAsset(chartPath) } : undefined,
+    });
+
+    this.hyperPod = new HyperPodEksCluster(this, 'HyperPod', { eksCluster, dependencies });
     this.hyperPod.addInstanceGroup('Accelerated', {
       instanceType: InstanceType.ML_G5_8XLARGE,
       instanceCount: 2,

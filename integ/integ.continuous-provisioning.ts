@@ -9,7 +9,12 @@
  *      to 50 minutes), and `TargetCount` is 2,
  *   4. `waitForCapacity: 2` works: the group's `Custom::HyperPodCapacity` resource holds the
  *      deployment until 2 nodes are Running (else the deploy fails with the group's state),
- *      so by the time the assertions run the count has usually already been reached.
+ *      so by the time the assertions run the count has usually already been reached;
+ *   5. HyperPod's EKS dependencies install: the Pod Identity agent before the cluster (the
+ *      preflight requires it), cert-manager and the HyperPod training operator after it, and
+ *      the HyperPod Helm chart before it when HYPERPOD_HELM_CHART names a local checkout of
+ *      aws/sagemaker-hyperpod-cli's helm_chart/HyperPodHelmChart (after
+ *      `helm dependencies update`); the committed snapshot is synthesized without it.
  * integ-runner destroys both stacks afterwards (the test deletes the lifecycle-script bucket
  * too, see support/deployable.ts).
  *
@@ -36,14 +41,19 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { Duration } from 'aws-cdk-lib';
 import { deployableCluster, integApp } from './support/deployable';
+import { HelmChartSource } from '../src';
 
 const GROUP = 'workers';
 const NODES = 2;
 
 const app = integApp();
+const chart = process.env.HYPERPOD_HELM_CHART;
 const { stack, hyperPod } = deployableCluster(app, 'HyperPodIntegContinuous', GROUP, NODES, {
   waitForCapacity: NODES,
   waitForCapacityTimeout: Duration.minutes(60),
+}, {
+  trainingOperator: true,
+  helmChart: chart ? { source: HelmChartSource.fromAsset(chart) } : undefined,
 });
 
 const integ = new IntegTest(app, 'HyperPodIntegContinuousTest', {

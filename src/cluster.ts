@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { HyperPodDependencies } from './dependencies';
 import { NodeProvisioningMode, NodeRecovery } from './enums';
 import { InstanceGroup, InstanceGroupOptions } from './instance-group';
 import { LifecycleScripts, LifecycleScriptsBinding, LifecycleScriptsHost } from './lifecycle-scripts';
@@ -189,6 +190,16 @@ export interface HyperPodEksClusterProps {
    * @default - enabled, waiting up to 10 minutes for an EKS cluster that is not ACTIVE yet
    */
   readonly preflight?: PreflightOptions;
+
+  /**
+   * HyperPod's EKS dependencies (`HyperPodDependencies`): the cluster waits for their
+   * prerequisites (the Helm chart, the Pod Identity agent), and their operators (cert-manager,
+   * training operator, task governance) are installed after the cluster when both are in one
+   * stack. The preflight then also requires the Pod Identity agent when they install it.
+   *
+   * @default - none: install the HyperPod Helm chart yourself (see the README's Prerequisites)
+   */
+  readonly dependencies?: HyperPodDependencies;
 }
 
 abstract class HyperPodEksClusterBase extends Resource implements IHyperPodEksCluster {
@@ -325,12 +336,24 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
       this.resource.node.addDependency(scaleDown);
     }
 
+    const dependencies = props.dependencies;
+    if (dependencies) {
+      this.resource.node.addDependency(dependencies.prerequisites);
+      if (!dependencies.installOperatorsAfter(this.resource) && dependencies.operators.length > 0) {
+        Annotations.of(this).addInfoV2('hyperpod-cdk:operators-not-ordered', 'The dependencies are in another stack than this '
+          + 'cluster, so their operator add-ons are not ordered after it (that would make the stacks depend on each other)');
+      }
+    }
     if (props.preflight?.enabled ?? true) {
       const preflight = new PreflightCheck(this, 'Preflight', {
         eksClusterName: eksCluster.clusterName,
         timeout: props.preflight?.timeout,
         clusterConfig: this._groupsFingerprint(),
+        requirePodIdentityAgent: dependencies?.podIdentityAgent,
       });
+      if (dependencies) {
+        preflight.node.addDependency(dependencies.prerequisites);
+      }
       this.resource.node.addDependency(preflight.resource);
     }
 

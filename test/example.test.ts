@@ -1,7 +1,7 @@
 import { App, Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { HyperPodExampleStack } from '../examples/example-stack';
+import { HELM_CHART_CONTEXT, HyperPodExampleStack } from '../examples/example-stack';
 import { assetHashSerializer } from './support/snapshot-serializer';
 
 expect.addSnapshotSerializer(assetHashSerializer);
@@ -24,4 +24,13 @@ test('cdk-nag AwsSolutions: no unsuppressed finding', () => {
     ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
   ].map((m) => `${m.id}: ${String(m.entry.data).split(':')[0]}`);
   expect(findings).toEqual([]);
+});
+
+test('with a checkout of the HyperPod Helm chart, the example installs it before the HyperPod cluster', () => {
+  const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true, [HELM_CHART_CONTEXT]: `${__dirname}/fixtures/hyperpod-chart` } });
+  const t = Template.fromStack(new HyperPodExampleStack(app, 'HyperPodExample'));
+  const [[chartId, chart]] = Object.entries<any>(t.findResources('Custom::AWSCDK-EKS-HelmChart'));
+  expect(chart.Properties).toMatchObject({ Release: 'dependencies', Namespace: 'kube-system' });
+  const [hyperPod] = Object.values<any>(t.findResources('AWS::SageMaker::Cluster'));
+  expect(hyperPod.DependsOn).toContain(chartId);
 });

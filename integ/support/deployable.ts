@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { HyperPodEksCluster, InstanceGroupOptions, InstanceType } from '../../src';
+import { HyperPodDependencies, HyperPodDependenciesProps, HyperPodEksCluster, InstanceGroupOptions, InstanceType } from '../../src';
 
 /**
  * The instance type of the deployable tests: a small general-purpose type HyperPod accepts.
@@ -35,7 +35,7 @@ export interface DeployableCluster {
  * account and Region of the credentials it runs with.
  */
 export function deployableCluster(app: App, stackId: string, groupName: string, instanceCount: number,
-  groupOptions: Partial<InstanceGroupOptions> = {}): DeployableCluster {
+  groupOptions: Partial<InstanceGroupOptions> = {}, dependencies?: Omit<HyperPodDependenciesProps, 'eksCluster'>): DeployableCluster {
   const stack = new Stack(app, stackId);
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const eksCluster = new eks.Cluster(stack, 'Eks', {
@@ -47,6 +47,7 @@ export function deployableCluster(app: App, stackId: string, groupName: string, 
   });
   const hyperPod = new HyperPodEksCluster(stack, 'HyperPod', {
     eksCluster,
+    dependencies: dependencies ? new HyperPodDependencies(stack, 'HyperPodDependencies', { eksCluster, ...dependencies }) : undefined,
     instanceGroups: [{ instanceGroupName: groupName, instanceType: INTEG_INSTANCE_TYPE, instanceCount, ...groupOptions }],
   });
   deleteLifecycleScriptsWithStack(hyperPod);
