@@ -37,14 +37,14 @@ export function snapshotStack(stackId: string): SnapshotStack {
 }
 
 /**
- * Registers `stack` as a snapshot-only test: integ-runner compares its template with the
+ * Registers `stacks` as a snapshot-only test: integ-runner compares their templates with the
  * committed snapshot, and a run against a real account (`integ:deploy`, `--force`) synthesizes
- * it but neither deploys nor destroys it (`cdkCommandOptions`). No update workflow: there is
- * nothing deployed to update.
+ * them but neither deploys nor destroys them (`cdkCommandOptions`). No update workflow: there
+ * is nothing deployed to update.
  */
-export function snapshotOnlyTest(app: App, id: string, stack: Stack): IntegTest {
+export function snapshotOnlyTest(app: App, id: string, ...stacks: Stack[]): IntegTest {
   return new IntegTest(app, id, {
-    testCases: [stack],
+    testCases: stacks,
     stackUpdateWorkflow: false,
     cdkCommandOptions: {
       deploy: { enabled: false },
