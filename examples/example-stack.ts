@@ -64,7 +64,37 @@ export class HyperPodExampleStack extends Stack {
       instanceType: InstanceType.ML_M5_2XLARGE,
       instanceCount: 2,
     });
+    suppressBucketDeploymentFindings(this);
   }
+}
+
+/**
+ * cdk-nag findings of aws-s3-deployment's handler (`Custom::CDKBucketDeployment...`), which
+ * deploys the lifecycle scripts. It is one function per stack, shared by every
+ * `BucketDeployment` in it (yours too), so hyperpod-cdk leaves its findings to you: these
+ * suppressions name each finding of the lifecycle-script deployment.
+ */
+function suppressBucketDeploymentFindings(stack: Stack): void {
+  const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (!handler) return;
+  NagSuppressions.addResourceSuppressions(handler, [
+    {
+      id: 'AwsSolutions-IAM4',
+      reason: 'aws-s3-deployment\'s handler writes its logs with AWSLambdaBasicExecutionRole',
+      appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'aws-s3-deployment reads the asset from the CDK assets bucket and syncs it into the lifecycle-script bucket '
+        + '(grantRead and grantReadWrite of the whole buckets)',
+      appliesTo: [
+        'Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*',
+        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+        { regex: '/^Resource::<HyperPodLifecycleBucket[0-9A-F]{8}\\.Arn>\\/\\*$/' },
+      ],
+    },
+    { id: 'AwsSolutions-L1', reason: 'aws-s3-deployment (aws-cdk-lib) chooses its handler\'s runtime' },
+  ], true);
 }
 
 /**

@@ -40,8 +40,8 @@
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { Duration } from 'aws-cdk-lib';
-import { deployableCluster, integApp } from './support/deployable';
 import { HelmChartSource } from '../src';
+import { deployableCluster, integApp } from './support/deployable';
 
 const GROUP = 'workers';
 const NODES = 2;

@@ -3,6 +3,7 @@ import { Annotations, Aws, FileSystem, IResource, Lazy, RemovalPolicy, Resource,
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -11,18 +12,22 @@ import { HyperPodDependencies } from './dependencies';
 import { NodeProvisioningMode, NodeRecovery } from './enums';
 import { InstanceGroup, InstanceGroupOptions } from './instance-group';
 import { LifecycleScripts, LifecycleScriptsBinding, LifecycleScriptsHost } from './lifecycle-scripts';
-import { suppressBucketDeploymentFindings, suppressExecutionRoleFindings, suppressLifecycleBucketFindings } from './private/cluster-nag';
+import { PreflightOptions } from './preflight';
+import { suppressLifecycleBucketFindings, suppressNodeSecurityGroupFindings } from './private/cluster-nag';
 import { HyperPodValidationError, throwIfProblems } from './private/errors';
+import { ExecutionRoleGrants } from './private/execution-roles';
 import { generateClusterName } from './private/names';
-import { createNodeSecurityGroup, selectPrivateSubnets } from './private/network';
+import { createNodeSecurityGroup, selectPrivateSubnets, warnAboutImportedSecurityGroups } from './private/network';
 import { resolveOrchestrator } from './private/orchestrator';
 import * as perms from './private/permissions';
-import { renderInstanceGroup } from './private/render';
 import { PreflightCheck } from './private/preflight/preflight-resource';
+import { renderInstanceGroup } from './private/render';
 import { ScaleDownResource } from './private/scale-down/scale-down-resource';
 import { OWNER_TAG_KEY } from './private/scale-down/types';
-import { checkCount, checkEksClusterArn, checkName, checkProviderTimeout, checkTags } from './private/validation';
-import { PreflightOptions } from './preflight';
+import {
+  checkCount, checkEksClusterArn, checkName, checkProviderTimeout, checkScaleDownUsed, checkTags, checkUniqueClusterName,
+  validateInstanceGroupsProp,
+} from './private/validation';
 import { ClusterScaleDownOptions } from './scale-down';
 
 /**
@@ -143,7 +148,12 @@ export interface HyperPodEksClusterProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
 
   /**
-   * The execution role of instance groups that do not set their own.
+   * The execution role of instance groups that do not set their own. A role the construct
+   * can change (an `iam.Role` of the app, or one imported with `mutable: true`, the default)
+   * gets the same statements as the default role, through `addToPrincipalPolicy`; its
+   * managed policy and trust policy stay yours. To an immutable role (`mutable: false`) the
+   * construct adds nothing, and a warning (`hyperpod-cdk:immutable-execution-role`) lists
+   * the permissions it needs.
    *
    * @default - a new role trusting `sagemaker.amazonaws.com` with
    * `AmazonSageMakerClusterInstanceRolePolicy` and the EKS node permissions (network
@@ -157,6 +167,25 @@ export interface HyperPodEksClusterProps {
    * @default LifecycleScripts.defaultEks()
    */
   readonly lifecycleScripts?: LifecycleScripts;
+
+  /**
+   * A bucket for the server access logs of the bucket the construct creates for lifecycle
+   * scripts from a local folder (`LifecycleScripts.fromAsset()` and `defaultEks()`), under
+   * the prefix `hyperpod-lifecycle-scripts/`. The log bucket must allow the S3 logging
+   * service to write (CDK adds that to a bucket created in the same stack).
+   *
+   * @default - no server access logs
+   */
+  readonly lifecycleBucketAccessLogs?: s3.IBucket;
+
+  /**
+   * A customer managed KMS key for the lifecycle-script bucket the construct creates (SSE-KMS,
+   * with an S3 Bucket Key). The execution roles get `kms:Decrypt` on it, and the deployment
+   * handler encrypt and decrypt.
+   *
+   * @default - S3-managed encryption (SSE-S3)
+   */
+  readonly lifecycleBucketEncryptionKey?: kms.IKey;
 
   /**
    * Tags for the cluster and every resource this construct creates (at most 49: the
@@ -260,17 +289,23 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
   private readonly defaultLifecycleScripts: LifecycleScripts;
   private readonly groupsByName = new Map<string, { group: InstanceGroup; rendered: Record<string, unknown> }>();
   private readonly bindings = new Map<LifecycleScripts, LifecycleScriptsBinding>();
-  private readonly grants = new Set<string>();
+  /** Grants to the execution roles: the construct's own, mutable and immutable ones. */
+  private readonly roleGrants = new ExecutionRoleGrants(this);
+  private readonly lifecycleBucketOptions: { accessLogs?: s3.IBucket; encryptionKey?: kms.IKey };
   private readonly deployments = new Map<string, { bucket: s3.IBucket; prefix: string }>();
   private readonly groupsScope: Construct;
   private lifecycleBucket?: s3.Bucket;
   private readonly scaleDownEnabled: boolean;
+  /** The EKS cluster security group, when known (named in warnings about the user's security groups). */
+  private readonly eksSecurityGroup?: ec2.ISecurityGroup;
+  /** The `clusterName` prop: checked for uniqueness across the app at synth. */
+  private readonly fixedClusterName?: string;
 
   constructor(scope: Construct, id: string, props: HyperPodEksClusterProps) {
     super(scope, id);
     const problems: string[] = [];
     this.eksCluster = props.eksCluster;
-    const eksCluster = resolveOrchestrator(props.eksCluster, props.vpc, props.eksClusterSecurityGroup);
+    const eksCluster = resolveOrchestrator(props.eksCluster, props.vpc, props.eksClusterSecurityGroup, props.securityGroups !== undefined);
     problems.push(...eksCluster.problems);
     problems.push(...checkEksClusterArn(eksCluster.clusterArn));
     throwIfProblems(this, problems);
@@ -288,8 +323,11 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     const securityGroups = props.securityGroups
       ?? [createNodeSecurityGroup(this, 'SecurityGroup', this.vpc, eksCluster.securityGroup)];
     problems.push(...checkCount('securityGroups', securityGroups, 1, 5, 'security groups'));
+    this.eksSecurityGroup = eksCluster.securityGroup;
+    warnAboutImportedSecurityGroups(this, 'securityGroups', props.securityGroups ?? [], this.eksSecurityGroup);
     this.securityGroupIds = securityGroups.map((sg) => sg.securityGroupId);
     this.connections = new ec2.Connections({ securityGroups });
+    if (!props.securityGroups) suppressNodeSecurityGroupFindings(securityGroups[0], eksCluster.securityGroup);
 
     if (props.clusterName !== undefined) {
       problems.push(...checkName('clusterName', props.clusterName));
@@ -301,12 +339,14 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     const vpcConfig = { securityGroupIds: this.securityGroupIds, subnets: this.subnetIds };
     const orchestrator = { eks: { clusterArn: this.eksClusterArn } };
     this.clusterName = props.clusterName ?? generateClusterName(this, { vpcConfig, orchestrator });
+    this.fixedClusterName = props.clusterName;
     if (props.clusterName !== undefined) {
       Annotations.of(this).addInfo(`clusterName is fixed ('${props.clusterName}'): a change to the subnets, security groups or EKS cluster replaces the cluster and needs a new name`);
     }
 
     this.executionRole = props.executionRole ?? this.createExecutionRole();
     this.defaultLifecycleScripts = props.lifecycleScripts ?? LifecycleScripts.defaultEks();
+    this.lifecycleBucketOptions = { accessLogs: props.lifecycleBucketAccessLogs, encryptionKey: props.lifecycleBucketEncryptionKey };
 
     this.resource = new sagemaker.CfnCluster(this, 'Resource', {
       clusterName: this.clusterName,
@@ -317,6 +357,8 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     });
     this.resource.addPropertyOverride('InstanceGroups', Lazy.any({ produce: () => this.renderInstanceGroups() }));
     this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
+    // Nodes read their scripts with the execution role as they start: its policy comes first.
+    this.roleGrants.policies.forEach((policy) => this.resource.node.addDependency(policy));
     // Targeted scale-down removes nodes only from a cluster that carries this stack's id.
     this.resource.cdkTagManager.setTag(OWNER_TAG_KEY, Aws.STACK_ID);
     this.clusterArn = this.resource.attrClusterArn;
@@ -361,13 +403,17 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
       Tags.of(this).add(key, value);
     }
     this.node.addValidation({ validate: () => this.validateGroupCount() });
+    this.node.addValidation({ validate: () => this.validateUniqueName() });
 
-    (props.instanceGroups ?? []).forEach((options, i) => {
-      if (!options.instanceGroupName) {
-        throwIfProblems(this, [`instanceGroups[${i}].instanceGroupName is required in the instanceGroups prop (got none)`]);
-      }
+    // Every problem of every group in one error, before any group is added.
+    const groups = props.instanceGroups ?? [];
+    throwIfProblems(this, validateInstanceGroupsProp(groups, (options) => [
+      ...checkScaleDownUsed(options, this.scaleDownEnabled),
+      ...(options.vpcSubnets ? selectPrivateSubnets(this.vpc, options.vpcSubnets, groupSubnetsProp(options.instanceGroupName!)).problems : []),
+    ]));
+    for (const options of groups) {
       this.addInstanceGroup(options.instanceGroupName!, options);
-    });
+    }
   }
 
   /**
@@ -395,19 +441,16 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
       throw new HyperPodValidationError(group, [`instanceGroupName '${name}' is used by another instance group of this cluster; names must be unique`]);
     }
     const options = group.options;
-    if (!this.scaleDownEnabled && options.scaleDown !== undefined) {
-      const set = Object.entries(options.scaleDown).filter(([, v]) => v !== undefined).map(([k]) => `scaleDown.${k}`);
-      if (set.length > 0) {
-        throw new HyperPodValidationError(group, [`${set.join(', ')} set on instance group '${name}', but the cluster's `
-          + 'scaleDown.enabled is false, so nothing would act on them (listed ids would not be removed): remove them, or enable scale-down']);
-      }
-    }
+    throwIfProblems(group, checkScaleDownUsed(options, this.scaleDownEnabled));
     const role = options.executionRole ?? this.executionRole;
     const scripts = options.lifecycleScripts ?? this.defaultLifecycleScripts;
     const binding = this.bind(scripts);
-    this.grantOnce(`lifecycle:${role.node.addr}:${binding.config.sourceS3Uri}`, () => binding.grantRead(role));
+    // every role gets what the default role gets (once each), or a warning when it cannot be changed
+    this.roleGrants.grantNode(role, this.nodeNetwork(), this.eksClusterArn);
+    this.roleGrants.grantLifecycle(role, binding);
     const override = this.overrideNetwork(group, role);
-    options.ebsVolumeKmsKey?.grantEncryptDecrypt(role);
+    if (options.ebsVolumeKmsKey) this.roleGrants.grantVolumeKey(role, options.ebsVolumeKmsKey, name, 'ebsVolumeKmsKey');
+    if (options.rootVolumeKmsKey) this.roleGrants.grantVolumeKey(role, options.rootVolumeKmsKey, name, 'rootVolumeKmsKey');
     const rendered = renderInstanceGroup(options, {
       executionRoleArn: role.roleArn,
       lifecycle: binding.config,
@@ -428,14 +471,20 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     const hash = FileSystem.fingerprint(folder);
     const existing = this.deployments.get(hash);
     if (existing) return existing;
+    const firstDeployment = !this.lifecycleBucket;
     if (!this.lifecycleBucket) {
+      const { accessLogs, encryptionKey } = this.lifecycleBucketOptions;
       this.lifecycleBucket = new s3.Bucket(this, 'LifecycleBucket', {
-        encryption: s3.BucketEncryption.S3_MANAGED,
+        ...(encryptionKey
+          ? { encryption: s3.BucketEncryption.KMS, encryptionKey, bucketKeyEnabled: true }
+          : { encryption: s3.BucketEncryption.S3_MANAGED }),
         enforceSSL: true,
+        versioned: true, // every version of every script that ran on a node stays readable
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         removalPolicy: RemovalPolicy.RETAIN,
+        ...(accessLogs ? { serverAccessLogsBucket: accessLogs, serverAccessLogsPrefix: 'hyperpod-lifecycle-scripts/' } : {}),
       });
-      suppressLifecycleBucketFindings(this.lifecycleBucket);
+      suppressLifecycleBucketFindings(this.lifecycleBucket, { accessLogs: accessLogs !== undefined });
     }
     const prefix = `lifecycle-scripts/${hash.slice(0, 16)}/`;
     const deployment = new s3deploy.BucketDeployment(this, `LifecycleScripts${hash.slice(0, 8)}`, {
@@ -445,24 +494,30 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
       retainOnDelete: true,
     });
     this.resource.node.addDependency(deployment);
-    suppressBucketDeploymentFindings(deployment, deployment.handlerRole);
+    if (firstDeployment) {
+      // HyperPod runs these scripts as root on every node: only the deployment handler may write them
+      this.lifecycleBucket.addToResourcePolicy(perms.lifecycleBucketWriteGuard(this.lifecycleBucket.bucketArn, deployment.handlerRole.roleArn));
+    }
+    // a replaced handler role is allowed by the bucket policy before the deployment writes
+    deployment.node.addDependency(this.lifecycleBucket.policy!);
     const result = { bucket: this.lifecycleBucket, prefix };
     this.deployments.set(hash, result);
     return result;
   }
 
   private createExecutionRole(): iam.Role {
-    const role = new iam.Role(this, 'ExecutionRole', {
+    const role = this.roleGrants.createRole('ExecutionRole', {
       assumedBy: new iam.ServicePrincipal(perms.EXECUTION_ROLE_PRINCIPAL),
       description: 'Execution role of SageMaker HyperPod nodes (EKS)',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(perms.EXECUTION_ROLE_MANAGED_POLICY)],
     });
-    const network = { vpcId: this.vpc.vpcId, subnetIds: this.subnetIds, securityGroupIds: this.securityGroupIds };
-    for (const statement of perms.eksNodeStatements(this, network, this.eksClusterArn)) {
-      role.addToPolicy(statement);
-    }
-    suppressExecutionRoleFindings(role);
+    this.roleGrants.grantNode(role, this.nodeNetwork(), this.eksClusterArn);
     return role;
+  }
+
+  /** The cluster's network, which the node statements of every execution role are scoped to. */
+  private nodeNetwork(): perms.NodeNetwork {
+    return { vpcId: this.vpc.vpcId, subnetIds: this.subnetIds, securityGroupIds: this.securityGroupIds };
   }
 
   private bind(scripts: LifecycleScripts): LifecycleScriptsBinding {
@@ -478,25 +533,17 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     const { vpcSubnets, securityGroups } = group.options;
     if (!vpcSubnets && !securityGroups) return undefined;
     const subnets = vpcSubnets
-      ? selectPrivateSubnets(this.vpc, vpcSubnets, `instance group '${group.instanceGroupName}': vpcSubnets`)
+      ? selectPrivateSubnets(this.vpc, vpcSubnets, groupSubnetsProp(group.instanceGroupName))
       : { subnetIds: this.subnetIds, problems: [] };
     throwIfProblems(group, subnets.problems);
+    warnAboutImportedSecurityGroups(group, `instance group '${group.instanceGroupName}': securityGroups`, securityGroups ?? [], this.eksSecurityGroup);
     const network = {
       vpcId: this.vpc.vpcId,
       subnetIds: subnets.subnetIds,
       securityGroupIds: securityGroups ? securityGroups.map((sg) => sg.securityGroupId) : this.securityGroupIds,
     };
-    if (role === this.executionRole) {
-      this.grantOnce(`network:${group.node.addr}`, () => role.addToPrincipalPolicy(perms.extraNetworkStatement(this, network)));
-    }
+    this.roleGrants.grantNetwork(role, group, group.instanceGroupName, network);
     return { subnetIds: network.subnetIds, securityGroupIds: network.securityGroupIds };
-  }
-
-  private grantOnce(key: string, grant: () => void): void {
-    if (!this.grants.has(key)) {
-      this.grants.add(key);
-      grant();
-    }
   }
 
   /**
@@ -521,4 +568,18 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     if (count > 100) return [`a HyperPod cluster has at most 100 instance groups (got ${count})`];
     return [];
   }
+
+  /** A fixed clusterName no other cluster of the app uses in the same account and Region. */
+  private validateUniqueName(): string[] {
+    const name = this.fixedClusterName;
+    if (name === undefined) return [];
+    const others = this.node.root.node.findAll()
+      .filter((c) => c !== this && c instanceof HyperPodEksCluster && c.fixedClusterName === name);
+    return checkUniqueClusterName(this, name, others);
+  }
+}
+
+/** How messages name a group's `vpcSubnets`. */
+function groupSubnetsProp(instanceGroupName: string): string {
+  return `instance group '${instanceGroupName}': vpcSubnets`;
 }

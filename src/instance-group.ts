@@ -149,8 +149,10 @@ export interface InstanceGroupOptions {
   readonly lifecycleScripts?: LifecycleScripts;
 
   /**
-   * The IAM role the group's nodes use (`ExecutionRole`). It must trust `sagemaker.amazonaws.com`;
-   * it gets read access to the lifecycle scripts.
+   * The IAM role the group's nodes use (`ExecutionRole`). It must trust `sagemaker.amazonaws.com`
+   * and have `AmazonSageMakerClusterInstanceRolePolicy`. A role the construct can change gets the
+   * same statements as the cluster's default role (network interfaces, image pulls, Pod Identity,
+   * lifecycle scripts, volume keys); an immutable one gets none, and a warning lists them.
    *
    * @default - the cluster's execution role
    */
@@ -172,14 +174,16 @@ export interface InstanceGroupOptions {
   readonly ebsVolumeSize?: Size;
 
   /**
-   * The KMS key that encrypts the extra EBS volume.
+   * The KMS key that encrypts the extra EBS volume. The execution role gets `kms:CreateGrant`
+   * (for AWS resources only) and `kms:DescribeKey` on it.
    *
    * @default - an AWS managed key
    */
   readonly ebsVolumeKmsKey?: kms.IKey;
 
   /**
-   * A customer managed KMS key for the nodes' root volumes.
+   * A customer managed KMS key for the nodes' root volumes. The execution role gets
+   * `kms:CreateGrant` (for AWS resources only) and `kms:DescribeKey` on it.
    *
    * @default - the root volume uses an AWS managed key
    */

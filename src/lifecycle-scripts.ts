@@ -3,7 +3,8 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { checkScriptFolder } from './private/lifecycle-checks';
+import { throwIfProblems } from './private/errors';
+import { checkBucketKeys, checkScriptFolder } from './private/lifecycle-checks';
 import { lifecycleReadStatements } from './private/permissions';
 
 /**
@@ -56,7 +57,8 @@ export abstract class LifecycleScripts {
 
   /**
    * Scripts already in S3, under `prefix` of `bucket`. The execution roles get read access
-   * to that prefix (and decrypt on the bucket's KMS key, when it has one).
+   * to that prefix (and decrypt on the bucket's KMS key, when it has one). At synth time,
+   * neither `prefix` nor `onCreate` may start with `/` or hold `//` or a `..` segment.
    *
    * @param bucket the bucket that holds the scripts
    * @param prefix the key prefix of the folder, for example `lifecycle/v3/`
@@ -114,7 +116,8 @@ class BucketLifecycleScripts extends LifecycleScripts {
     super();
   }
 
-  public _bind(_host: LifecycleScriptsHost): LifecycleScriptsBinding {
+  public _bind(host: LifecycleScriptsHost): LifecycleScriptsBinding {
+    throwIfProblems(host, checkBucketKeys(this.prefix, this.onCreate));
     const prefix = Token.isUnresolved(this.prefix) || this.prefix === '' || this.prefix.endsWith('/')
       ? this.prefix
       : `${this.prefix}/`;

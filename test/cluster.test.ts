@@ -148,7 +148,7 @@ describe('execution role', () => {
     expect(JSON.stringify(reads[1].Resource)).toMatch(/HyperPodLifecycleBucket.*\/lifecycle-scripts\/[0-9a-f]{16}\/\*/);
   });
 
-  test('a given role is used, and only granted read on the scripts', () => {
+  test('a given role is used, and gets the same statements as the default role (CDK convention)', () => {
     const { stack: s, eksCluster } = testStack();
     const role = new iam.Role(s, 'Mine', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     new HyperPodEksCluster(s, 'HyperPod', {
@@ -163,7 +163,9 @@ describe('execution role', () => {
     });
     expect(Object.keys(sageMakerRoles)).toEqual([expect.stringMatching(/^Mine/)]);
     const mine = Object.values(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Mine') }] } }));
-    expect(mine[0].Properties.PolicyDocument.Statement.map((x: any) => x.Action)).toEqual(['s3:ListBucket', 's3:GetObject']);
+    const sids = mine[0].Properties.PolicyDocument.Statement.map((x: any) => x.Sid ?? x.Action);
+    expect(sids).toEqual(['NodeNetworkInterfaces', 'AttachDetachNetworkInterfaces', 'TagNetworkInterfaces', 'DescribeNetwork',
+      'PullImages', 'PodIdentity', 's3:ListBucket', 's3:GetObject']);
   });
 });
 

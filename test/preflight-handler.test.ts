@@ -343,7 +343,7 @@ describe('requests that check nothing', () => {
     expect(result.error!.message).toBe('invalid Custom::HyperPodPreflight properties:\n'
       + '  - EksClusterName must be a non-empty string (got "")\n'
       + '  - RequirePodIdentityAgent must be \'true\' or \'false\' (got "yes")\n'
-      + '  - TimeoutSeconds must be an integer from 1 (got "soon")');
+      + '  - TimeoutSeconds must be an integer from 1 in plain digits (got "soon")');
     expect(f.calls).toEqual({});
   }, CALLS_TIMEOUT);
 });

@@ -25,18 +25,32 @@ interface FullCluster {
 }
 
 /**
- * Resolves the orchestrator, with the problems to report: no VPC or security group known, or
- * an authentication mode without access entries (HyperPod creates access entries for its roles).
+ * Resolves the orchestrator, with the problems to report: no VPC or security group known (also
+ * an imported `aws-eks` or `aws-eks-v2` cluster without them, whose getters throw), or an
+ * authentication mode without access entries (HyperPod creates access entries for its roles).
+ *
+ * @param nodeSecurityGroupsGiven whether the user passed the nodes' security groups (then the
+ * EKS cluster security group is not needed)
  */
 export function resolveOrchestrator(cluster: eks.IClusterRef, vpc: ec2.IVpc | undefined,
-  securityGroup: ec2.ISecurityGroup | undefined): Orchestrator {
+  securityGroup: ec2.ISecurityGroup | undefined, nodeSecurityGroupsGiven = false): Orchestrator {
   const full = cluster as unknown as FullCluster;
   const problems: string[] = [];
-  const resolvedVpc = vpc ?? full.vpc;
-  if (!resolvedVpc) {
+  const imported = vpc ?? read(full, 'vpc');
+  const resolvedVpc = imported === MISSING ? undefined : imported;
+  if (imported === MISSING) {
+    problems.push('vpc is required when eksCluster is imported without one: pass vpc to fromClusterAttributes() or the vpc prop '
+      + `(got ${cluster.node.path}, imported without vpc)`);
+  } else if (!resolvedVpc) {
     problems.push('vpc is required when eksCluster is not an aws-eks or aws-eks-v2 cluster (got an EKS cluster reference without a VPC)');
   }
-  const resolvedSg = securityGroup ?? safeSecurityGroup(full);
+  const importedSg = securityGroup ?? read(full, 'clusterSecurityGroup');
+  const resolvedSg = importedSg === MISSING ? undefined : importedSg;
+  if (importedSg === MISSING && !nodeSecurityGroupsGiven) {
+    problems.push('eksClusterSecurityGroup is required when eksCluster is imported without clusterSecurityGroupId and no '
+      + 'securityGroups are given (the nodes\' security group must exchange all traffic with it): pass clusterSecurityGroupId to '
+      + `fromClusterAttributes(), eksClusterSecurityGroup or securityGroups (got ${cluster.node.path}, imported without clusterSecurityGroupId)`);
+  }
   problems.push(...checkAuthenticationMode(cluster));
   return {
     clusterName: cluster.clusterRef.clusterName,
@@ -47,12 +61,19 @@ export function resolveOrchestrator(cluster: eks.IClusterRef, vpc: ec2.IVpc | un
   };
 }
 
-/** An imported v1 cluster without `clusterSecurityGroupId` throws when its security group is read. */
-function safeSecurityGroup(full: FullCluster): ec2.ISecurityGroup | undefined {
+/** An attribute an imported cluster was not given: its getter throws. */
+const MISSING = Symbol('missing');
+
+/**
+ * Reads `vpc` or `clusterSecurityGroup`: `undefined` when the object has no such member (an
+ * `EksClusterReference`), `MISSING` when an imported `aws-eks` or `aws-eks-v2` cluster was
+ * imported without it (its getter throws).
+ */
+function read<K extends 'vpc' | 'clusterSecurityGroup'>(full: FullCluster, key: K): FullCluster[K] | typeof MISSING {
   try {
-    return full.clusterSecurityGroup;
+    return full[key];
   } catch {
-    return undefined;
+    return MISSING;
   }
 }
 

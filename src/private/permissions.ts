@@ -36,10 +36,13 @@ const EC2_DESCRIBE_ACTIONS = [
   'ec2:DescribeSubnets',
   'ec2:DescribeTags',
   'ec2:DescribeVpcs',
-  'ec2:DetachNetworkInterface',
 ];
 
-/** Pulling images from ECR and reading alarms (rolling updates) take no resource ARN either. */
+/**
+ * Pulling images from ECR repositories that are not known at deploy time (EKS add-on images are
+ * in AWS-owned accounts per Region; workload images are the user's), `ecr:GetAuthorizationToken`
+ * (no resource ARN), and reading alarms (rolling updates), as AWS's quick-setup role grants.
+ */
 const IMAGE_PULL_ACTIONS = [
   'cloudwatch:DescribeAlarms',
   'ecr:BatchCheckLayerAvailability',
@@ -101,8 +104,8 @@ export function eksNodeStatements(scope: IConstruct, network: NodeNetwork, eksCl
       ],
     }),
     new iam.PolicyStatement({
-      sid: 'AttachNetworkInterfaces',
-      actions: ['ec2:AttachNetworkInterface'],
+      sid: 'AttachDetachNetworkInterfaces',
+      actions: ['ec2:AttachNetworkInterface', 'ec2:DetachNetworkInterface'],
       resources: [instances, interfaces],
     }),
     new iam.PolicyStatement({
@@ -140,6 +143,51 @@ export function lifecycleReadStatements(bucketArn: string, prefix: string): iam.
     new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn] }),
     new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${prefix}*`] }),
   ];
+}
+
+/**
+ * What an execution role needs for a customer managed KMS key of its nodes' EBS volumes (root
+ * or secondary), per AWS's "Customer managed AWS KMS key encryption for SageMaker HyperPod":
+ * `kms:CreateGrant`, only for grants to AWS resources (HyperPod creates grants for the volumes
+ * when it adds, replaces or patches nodes), and `kms:DescribeKey`; plus the encrypt and decrypt
+ * actions the role had before (what `IKey.grantEncryptDecrypt` gives), kept because the page's
+ * policy text could not be read in full here and a node launch must not fail on a missing one.
+ * The key policy must allow IAM policies of the account (the default key policy does) or name
+ * the role.
+ */
+export function volumeKeyStatements(keyArn: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+      resources: [keyArn],
+    }),
+    new iam.PolicyStatement({
+      actions: ['kms:CreateGrant'],
+      resources: [keyArn],
+      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }),
+    new iam.PolicyStatement({ actions: ['kms:DescribeKey'], resources: [keyArn] }),
+  ];
+}
+
+/** Object writes and deletes on a bucket (every version, ACL, tag, retention, and replication into it). */
+export const OBJECT_WRITE_ACTIONS = ['s3:DeleteObject*', 's3:PutObject*', 's3:Replicate*'];
+
+/**
+ * The lifecycle bucket's guard: HyperPod runs `OnCreate` as root on every new and recovered
+ * node, so only `writerRoleArn` (the role of the stack's `aws-s3-deployment` handler) may
+ * write or delete objects; every other principal of any account is denied, whatever its IAM
+ * policies allow. (An account administrator can still change the bucket policy.)
+ */
+export function lifecycleBucketWriteGuard(bucketArn: string, writerRoleArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'OnlyTheDeploymentWritesLifecycleScripts',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: OBJECT_WRITE_ACTIONS,
+    resources: [`${bucketArn}/*`],
+    conditions: { ArnNotEquals: { 'aws:PrincipalArn': writerRoleArn } },
+  });
 }
 
 /**

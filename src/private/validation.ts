@@ -1,4 +1,5 @@
-import { Duration, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { DeepHealthCheck, TaintEffect } from '../enums';
 import type { InstanceGroupOptions } from '../instance-group';
 
@@ -86,6 +87,9 @@ export function checkTags(tags: { [key: string]: string } | undefined): string[]
     if (concrete(key) && (key.length < 1 || key.length > 128)) {
       problems.push(`tags key must be 1-128 characters (got ${show(key)})`);
     }
+    if (concrete(key) && /^aws:/i.test(key)) {
+      problems.push(`tags key must not start with 'aws:' (in any case), which AWS reserves for its own tags (got ${show(key)})`);
+    }
     if (concrete(value) && value.length > 256) {
       problems.push(`tags[${show(key)}] value must be at most 256 characters (got ${value.length})`);
     }
@@ -93,11 +97,52 @@ export function checkTags(tags: { [key: string]: string } | undefined): string[]
   return problems;
 }
 
-/** Every rule for one instance group's settings; cross-group rules live on the cluster. */
-export function validateInstanceGroup(group: InstanceGroupOptions): string[] {
-  const at = (prop: string) => `instance group ${show(group.instanceGroupName)}: ${prop}`;
+/** The id of the acknowledgeable warning about a fixed cluster name another cluster of the app may also use. */
+export const DUPLICATE_CLUSTER_NAME_WARNING = 'hyperpod-cdk:duplicate-cluster-name';
+
+/**
+ * A fixed cluster name that another cluster of the app (`others`, with the same fixed name) also
+ * uses in the same account and Region: an error when both are known to be the same (or both
+ * stacks are environment-agnostic, so they deploy to the same one), a warning when one stack's
+ * account or Region is not known, nothing when they differ.
+ */
+export function checkUniqueClusterName(scope: IConstruct, name: string | undefined, others: readonly IConstruct[]): string[] {
+  if (name === undefined || !concrete(name)) return [];
+  const here = Stack.of(scope);
+  const problems: string[] = [];
+  for (const other of others) {
+    const there = Stack.of(other);
+    const same = [sameValue(here.account, there.account), sameValue(here.region, there.region)];
+    if (same.includes('different')) continue;
+    const where = concrete(here.account) && concrete(here.region) ? `account ${here.account} and Region ${here.region}` : 'account and Region';
+    if (same.every((s) => s === 'same')) {
+      problems.push(`clusterName ${show(name)} is also the clusterName of ${other.node.path} in the same ${where}: cluster names are `
+        + 'unique per account and Region, so the second cluster fails to deploy; give each cluster its own clusterName, or leave it out to generate one');
+    } else {
+      Annotations.of(scope).addWarningV2(DUPLICATE_CLUSTER_NAME_WARNING, `clusterName ${show(name)} is also the clusterName of `
+        + `${other.node.path}, whose stack may deploy to the same account and Region (one of the two stacks has no account or Region set): `
+        + 'cluster names are unique per account and Region, so the second cluster would fail to deploy');
+    }
+  }
+  return problems;
+}
+
+/** Whether two account or Region values are the same: both concrete, or both the deploy-time value. */
+function sameValue(a: string, b: string): 'same' | 'different' | 'unknown' {
+  if (concrete(a) && concrete(b)) return a === b ? 'same' : 'different';
+  return concrete(a) === concrete(b) ? 'same' : 'unknown';
+}
+
+/**
+ * Every rule for one instance group's settings; cross-group rules live on the cluster.
+ *
+ * @param where how messages name the group (default `instance group "<name>"`); a group without
+ * a name (only possible in the `instanceGroups` prop, which reports that itself) skips the name check
+ */
+export function validateInstanceGroup(group: InstanceGroupOptions, where?: string): string[] {
+  const at = (prop: string) => `${where ?? `instance group ${show(group.instanceGroupName)}`}: ${prop}`;
   return [
-    ...checkName(at('instanceGroupName'), group.instanceGroupName ?? ''),
+    ...(group.instanceGroupName === undefined ? [] : checkName(at('instanceGroupName'), group.instanceGroupName)),
     ...checkCounts(group, at),
     ...checkInstanceTypes(group, at),
     ...checkInteger(at('threadsPerCore'), group.threadsPerCore, 1, 2),
@@ -112,6 +157,39 @@ export function validateInstanceGroup(group: InstanceGroupOptions): string[] {
     ...checkScaleDown(group, at),
     ...checkCapacityWait(group, at),
   ];
+}
+
+/**
+ * Every problem of the groups of the `instanceGroups` prop, so that one error lists them all:
+ * a missing or repeated name, each group's own rules, and `extra` (rules that need the cluster)
+ * for each named group.
+ */
+export function validateInstanceGroupsProp(groups: InstanceGroupOptions[], extra: (group: InstanceGroupOptions) => string[]): string[] {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  groups.forEach((group, i) => {
+    const name = group.instanceGroupName;
+    if (!name) {
+      problems.push(`instanceGroups[${i}].instanceGroupName is required in the instanceGroups prop (got none)`);
+      problems.push(...validateInstanceGroup({ ...group, instanceGroupName: undefined }, `instanceGroups[${i}]`));
+      return;
+    }
+    if (concrete(name) && names.has(name)) {
+      problems.push(`instanceGroupName '${name}' is used by another instance group of this cluster; names must be unique`);
+    }
+    names.add(name);
+    problems.push(...validateInstanceGroup(group), ...extra(group));
+  });
+  return problems;
+}
+
+/** Scale-down settings on a group of a cluster whose scale-down is off. */
+export function checkScaleDownUsed(group: InstanceGroupOptions, scaleDownEnabled: boolean): string[] {
+  if (scaleDownEnabled || group.scaleDown === undefined) return [];
+  const set = Object.entries(group.scaleDown).filter(([, v]) => v !== undefined).map(([k]) => `scaleDown.${k}`);
+  if (set.length === 0) return [];
+  return [`${set.join(', ')} set on instance group '${group.instanceGroupName}', but the cluster's `
+    + 'scaleDown.enabled is false, so nothing would act on them (listed ids would not be removed): remove them, or enable scale-down'];
 }
 
 function checkCapacityWait(group: InstanceGroupOptions, at: (prop: string) => string): string[] {

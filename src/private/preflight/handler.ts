@@ -13,6 +13,7 @@ import { EksApi } from './eks';
 import { POD_IDENTITY_AGENT_ADDON, VPC_CNI_ADDON } from './types';
 import { errorText, isTransient } from '../scale-down/failures';
 import { defaultLog, IsCompleteResult, OnEventResult, ScaleDownLogger, ScaleDownRequest } from '../scale-down/handler';
+import { plainInteger } from '../scale-down/properties';
 import { boundedData, boundedMessage, MESSAGE_BUDGET_CHARS, STARTED_AT_KEY } from '../scale-down/response';
 
 /** What the preflight handlers need besides the request. */
@@ -57,14 +58,14 @@ export function parsePreflightProperties(props: Record<string, unknown> | undefi
   if (require !== 'true' && require !== 'false') {
     problems.push(`RequirePodIdentityAgent must be 'true' or 'false' (got ${JSON.stringify(p.RequirePodIdentityAgent)})`);
   }
-  const timeout = Number(p.TimeoutSeconds);
-  if (!Number.isInteger(timeout) || timeout < 1) {
-    problems.push(`TimeoutSeconds must be an integer from 1 (got ${JSON.stringify(p.TimeoutSeconds)})`);
+  const timeout = plainInteger(p.TimeoutSeconds);
+  if (timeout === undefined || timeout < 1) {
+    problems.push(`TimeoutSeconds must be an integer from 1 in plain digits (got ${JSON.stringify(p.TimeoutSeconds)})`);
   }
   if (problems.length > 0) {
     throw new PreflightError(boundedMessage('invalid Custom::HyperPodPreflight properties:', problems));
   }
-  return { eksClusterName: name as string, requirePodIdentityAgent: require === 'true', timeoutSeconds: timeout };
+  return { eksClusterName: name as string, requirePodIdentityAgent: require === 'true', timeoutSeconds: timeout! };
 }
 
 /** `<EKS cluster name>/preflight`. */

@@ -6,7 +6,7 @@
  */
 import { ClusterNode } from './plan';
 import { asInteger } from './properties';
-import { MESSAGE_BUDGET_CHARS } from './response';
+import { boundedMessage, MESSAGE_BUDGET_CHARS } from './response';
 import { CAPACITY_RESOURCE_TYPE } from './types';
 
 /** Node statuses in the order they are shown. */
@@ -41,7 +41,7 @@ export function parseCapacityProperties(raw: Record<string, unknown> | undefined
     maxFailures: asInteger(props.MaxFailures ?? 0, 'MaxFailures', 0, Number.MAX_SAFE_INTEGER, problems) ?? 0,
   };
   if (problems.length > 0) {
-    throw new Error(`invalid ${CAPACITY_RESOURCE_TYPE} properties:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new Error(boundedMessage(`invalid ${CAPACITY_RESOURCE_TYPE} properties:`, problems));
   }
   return request;
 }

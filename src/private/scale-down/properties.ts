@@ -3,6 +3,7 @@
  * CloudFormation hands every scalar to the handler as a string.
  */
 import { GroupPolicy } from './plan';
+import { boundedMessage } from './response';
 import { DriftPolicyValue, MAX_INSTANCE_IDS_PER_CALL, SCALE_DOWN_RESOURCE_TYPE, ScaleDownOrderValue } from './types';
 
 /** One group as the template states it: its count and its scale-down policy. */
@@ -26,11 +27,21 @@ export interface ScaleDownRequestProperties {
 const ORDERS: readonly ScaleDownOrderValue[] = ['NewestFirst', 'OldestFirst'];
 const DRIFT_POLICIES: readonly DriftPolicyValue[] = ['Refuse', 'Remove'];
 
+/**
+ * An integer as CloudFormation passes it (a string of plain digits, maybe with a leading '-'),
+ * or a number that is an integer; else `undefined`. `Number()` alone would also take '1e3',
+ * ' 3', '0x10', '3.0' and '+3'.
+ */
+export function plainInteger(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
+  return typeof value === 'string' && /^-?[0-9]+$/.test(value) ? Number(value) : undefined;
+}
+
 /** A property CloudFormation passes as a string, read back as an integer in [min, max]; else a problem is recorded. */
 export function asInteger(value: unknown, what: string, min: number, max: number, problems: string[]): number | undefined {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    problems.push(`${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  const n = plainInteger(value);
+  if (n === undefined || n < min || n > max) {
+    problems.push(`${what} must be an integer from ${min} to ${max} in plain digits, got ${JSON.stringify(value)}`);
     return undefined;
   }
   return n;
@@ -95,7 +106,7 @@ export function parseProperties(raw: Record<string, unknown> | undefined): Scale
     ? undefined
     : asInteger(props.TimeoutSeconds, 'TimeoutSeconds', 1, 24 * 3600, problems);
   if (problems.length > 0) {
-    throw new Error(`invalid ${SCALE_DOWN_RESOURCE_TYPE} properties:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new Error(boundedMessage(`invalid ${SCALE_DOWN_RESOURCE_TYPE} properties:`, problems));
   }
   return { clusterName: clusterName as string, groups, timeoutSeconds };
 }

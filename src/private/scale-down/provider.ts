@@ -1,10 +1,12 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IsCompleteFunction } from './is-complete-function';
 import { OnEventFunction } from './on-event-function';
-import { suppressNag } from '../nag';
+import { packSuppressions, resolvePolicy, suppressNag, suppressWildcardFindings } from '../nag';
 import { handlerStatements } from '../permissions';
 import { OWNER_TAG_KEY } from './types';
 
@@ -58,7 +60,7 @@ export class ScaleDownProvider extends Construct {
       memorySize: 256,
     });
     this.functions = [onEvent, isComplete];
-    this.allow(use); // before the suppressions below, which reach only the children that exist
+    this.allow(use);
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
       isCompleteHandler: isComplete,
@@ -66,20 +68,7 @@ export class ScaleDownProvider extends Construct {
       totalTimeout: timeout,
     });
     this.serviceToken = provider.serviceToken;
-    suppressNag(this, [
-      {
-        id: 'AwsSolutions-IAM4',
-        reason: 'The Lambda functions use AWSLambdaBasicExecutionRole to write their logs, as every CDK custom resource does',
-        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-      },
-      {
-        id: 'AwsSolutions-IAM5',
-        reason: 'A HyperPod cluster ARN holds an id that exists only after creation and the handler runs before the cluster resource, so it is scoped to the clusters of this account and Region; the Provider framework may invoke every version of its own functions',
-      },
-      { id: 'AwsSolutions-L1', reason: 'The runtime is pinned on purpose so templates do not drift; it is raised with the library' },
-      { id: 'AwsSolutions-SF1', reason: 'The Provider framework waiter state machine is managed by aws-cdk-lib; its Lambda functions log to CloudWatch' },
-      { id: 'AwsSolutions-SF2', reason: 'The Provider framework waiter state machine is managed by aws-cdk-lib; X-Ray tracing is not needed for a polling loop' },
-    ], true);
+    suppressProviderFindings(this, [onEvent, isComplete]);
   }
 
   /** Grants the functions what `use` calls, once. */
@@ -89,9 +78,68 @@ export class ScaleDownProvider extends Construct {
     }
     this.uses.add(use);
     for (const fn of this.functions) {
-      for (const statement of handlerStatements(this, use, OWNER_TAG_KEY)) {
-        fn.addToRolePolicy(statement);
+      const statements = handlerStatements(this, use, OWNER_TAG_KEY);
+      statements.forEach((statement) => fn.addToRolePolicy(statement));
+      const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+      if (policy) {
+        suppressWildcardFindings(policy, statements, () => HANDLER_WILDCARD_REASONS[use]);
       }
+    }
+  }
+}
+
+/** Why each use's statements name every resource of a kind in the stack's account and Region. */
+const HANDLER_WILDCARD_REASONS: Record<ProviderUse, string> = {
+  scaleDown: 'a HyperPod cluster ARN holds an id that exists only after creation, and the handler runs before the cluster '
+    + 'resource, so it is scoped to the clusters of this account and Region; deletes further to clusters tagged with this stack\'s id',
+  capacity: 'a HyperPod cluster ARN holds an id that exists only after creation, so it is scoped to the clusters of this account and Region',
+  preflight: 'the stack\'s one provider checks the EKS cluster of every HyperPod cluster in the stack, and an add-on ARN ends '
+    + 'in an id EKS makes up, so the preflight reads (no writes) any EKS cluster and add-on of this account and Region',
+};
+
+/**
+ * cdk-nag findings of the provider's resources (all created by this construct, which only the
+ * library's own custom resources use), each on the resource it concerns.
+ */
+function suppressProviderFindings(provider: Construct, handlers: lambda.Function[]): void {
+  const ownFunctions = new Set<IConstruct>(handlers.map((f) => f.node.defaultChild!));
+  for (const child of provider.node.findAll()) {
+    if (child instanceof lambda.CfnFunction) {
+      suppressNag(child, [
+        {
+          id: 'AwsSolutions-L1',
+          reason: ownFunctions.has(child)
+            ? 'The handlers\' runtime is pinned with the library (its bundles are built and tested for it) and raised with it'
+            : 'aws-cdk-lib\'s custom-resource Provider framework chooses the runtime of its own functions',
+        },
+        ...packSuppressions('LambdaDLQ', 'Every failure reaches CloudFormation, which fails the deployment: the framework\'s '
+          + 'entry function (invoked asynchronously by CloudFormation) reports handler errors in the custom-resource response, '
+          + 'and a request nobody answers fails at its timeout; the other functions are invoked synchronously (by the framework '
+          + 'and its Step Functions waiter), where a dead-letter queue does not apply. A queue would hold events nothing replays'),
+        ...packSuppressions('LambdaConcurrency', 'Runs only during deployments of this stack, a few invocations at a time; reserved '
+          + 'concurrency would take capacity from the account\'s unreserved pool'),
+        ...packSuppressions('LambdaInsideVPC', 'Calls only AWS APIs (SageMaker, EKS, Lambda, Step Functions) and the CloudFormation '
+          + 'response URL, and reads no data in a VPC; in a VPC it would need a NAT gateway or VPC endpoints for them'),
+      ]);
+    } else if (child instanceof iam.CfnRole && String(JSON.stringify(Stack.of(child).resolve(child.managedPolicyArns))).includes('/AWSLambdaBasicExecutionRole')) {
+      suppressNag(child, [{
+        id: 'AwsSolutions-IAM4',
+        reason: 'The Lambda functions write their logs with AWSLambdaBasicExecutionRole, as every CDK custom resource does',
+        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      }]);
+    } else if (child instanceof iam.Policy) {
+      // the framework's roles invoke their functions and every version of them (`<function arn>:*`)
+      suppressWildcardFindings(child, resolvePolicy(child), (statement) =>
+        statement.actions.every((a) => a === 'lambda:InvokeFunction')
+          ? 'the Provider framework (aws-cdk-lib) invokes its functions and their versions'
+          : undefined);
+      suppressNag(child, packSuppressions('IAMNoInlinePolicy', 'CDK writes the grants of a role it creates for a Lambda function '
+        + 'or state machine as the role\'s own inline default policy, created and deleted with it'));
+    } else if (child instanceof sfn.CfnStateMachine) {
+      suppressNag(child, [
+        { id: 'AwsSolutions-SF1', reason: 'The Provider framework waiter state machine is managed by aws-cdk-lib; its Lambda functions log to CloudWatch' },
+        { id: 'AwsSolutions-SF2', reason: 'The Provider framework waiter state machine is managed by aws-cdk-lib; X-Ray tracing is not needed for a polling loop' },
+      ]);
     }
   }
 }
