@@ -63,6 +63,9 @@ function deleteLifecycleScriptsWithStack(hyperPod: HyperPodEksCluster): void {
   const bucket = hyperPod.node.tryFindChild('LifecycleBucket');
   if (bucket instanceof s3.Bucket) {
     bucket.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    // The bucket is versioned (every script that ran stays readable): with versions left behind,
+    // CloudFormation could not delete it. Unversioned here, the deployment's delete empties it.
+    (bucket.node.defaultChild as s3.CfnBucket).addPropertyDeletionOverride('VersioningConfiguration');
   }
   const deployments = hyperPod.node.findAll()
     .filter((c: IConstruct): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType === 'Custom::CDKBucketDeployment');
