@@ -5,12 +5,12 @@
 import { EKSClient } from '@aws-sdk/client-eks';
 import { invokeBundled } from './support/bundled-handlers';
 import { FakeEks, FakeEksOptions } from './support/fake-eks';
+import { standInClientConfig } from './support/scale-down-driver';
 import { compareVersions, parseVersion, SUPPORTED_KUBERNETES_VERSIONS } from '../src/private/preflight/checks';
 import { AwsEksApi } from '../src/private/preflight/eks';
 import { isPreflightComplete, onPreflightEvent, PreflightContext } from '../src/private/preflight/handler';
 import { PREFLIGHT_RESOURCE_TYPE } from '../src/private/preflight/types';
 import type { ScaleDownRequest } from '../src/private/scale-down/handler';
-import { CLIENT_RETRY_SETTINGS } from '../src/private/scale-down/sagemaker';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -57,15 +57,9 @@ async function start(options: FakeEksOptions = {}): Promise<FakeEks> {
   return fake;
 }
 
-/** The client inside jest: static fake credentials (the default chain needs a dynamic import jest cannot run). */
+/** An EKS client for the stand-in. */
 function testClient(f: FakeEks, overrides: { maxAttempts?: number } = {}): EKSClient {
-  return new EKSClient({
-    ...CLIENT_RETRY_SETTINGS,
-    ...overrides,
-    endpoint: f.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' },
-  });
+  return new EKSClient(standInClientConfig(f.url, overrides));
 }
 
 function preflightEvent(extra: Record<string, unknown> = {}, type = 'Create'): ScaleDownRequest {

@@ -11,15 +11,24 @@ import { CLIENT_RETRY_SETTINGS, SageMakerHyperPodApi } from '../../src/private/s
 // The SDK warns once that Node 20 support ends; projen tasks set this too.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** The client inside jest: static fake credentials (the default chain needs a dynamic import jest cannot run). */
-export function testClient(fake: FakeSageMaker, overrides: { maxAttempts?: number } = {}): SageMakerClient {
-  return new SageMakerClient({
+/**
+ * The configuration of an SDK client inside jest, for any stand-in: the handlers' retry
+ * settings, the stand-in's URL, and static fake credentials (the default chain needs a dynamic
+ * import jest cannot run).
+ */
+export function standInClientConfig(url: string, overrides: { maxAttempts?: number } = {}) {
+  return {
     ...CLIENT_RETRY_SETTINGS,
     ...overrides,
-    endpoint: fake.url,
+    endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' },
-  });
+  };
+}
+
+/** A SageMaker client for the stand-in. */
+export function testClient(fake: FakeSageMaker, overrides: { maxAttempts?: number } = {}): SageMakerClient {
+  return new SageMakerClient(standInClientConfig(fake.url, overrides));
 }
 
 /** How a simulated deployment ended. */
