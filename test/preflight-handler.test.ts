@@ -5,7 +5,7 @@
 import { EKSClient } from '@aws-sdk/client-eks';
 import { invokeBundled } from './support/bundled-handlers';
 import { FakeEks, FakeEksOptions } from './support/fake-eks';
-import { standInClientConfig } from './support/scale-down-driver';
+import { driveProvider, ProviderRun, standInClientConfig } from './support/scale-down-driver';
 import { compareVersions, parseVersion, SUPPORTED_KUBERNETES_VERSIONS } from '../src/private/preflight/checks';
 import { AwsEksApi } from '../src/private/preflight/eks';
 import { isPreflightComplete, onPreflightEvent, PreflightContext } from '../src/private/preflight/handler';
@@ -79,36 +79,14 @@ function preflightEvent(extra: Record<string, unknown> = {}, type = 'Create'): S
   };
 }
 
-interface Run {
-  readonly outcome: 'complete' | 'error' | 'timeout';
-  readonly physicalResourceId?: string;
-  readonly data?: Record<string, unknown>;
-  readonly error?: Error;
-  readonly polls: number;
-  readonly logs: Array<Record<string, unknown>>;
-}
-
 /** onEvent once, then isComplete until it settles; onEvent at T0, each poll 30 s later (the Provider's interval). */
-async function run(f: FakeEks, event: ScaleDownRequest, options: { maxPolls?: number; client?: EKSClient } = {}): Promise<Run> {
+async function run(f: FakeEks, event: ScaleDownRequest, options: { maxPolls?: number; client?: EKSClient } = {}): Promise<ProviderRun> {
   const logs: Array<Record<string, unknown>> = [];
   const client = options.client ?? testClient(f);
   let t = T0 - 30_000;
   const ctx: PreflightContext = { eks: new AwsEksApi(client), log: (r) => logs.push(r), now: () => (t += 30_000) };
-  let polls = 0;
   try {
-    const first = await onPreflightEvent(event, ctx);
-    const next: ScaleDownRequest = { ...event, ...first };
-    while (polls < (options.maxPolls ?? 10)) {
-      polls++;
-      const result = await isPreflightComplete(next, ctx);
-      if (result.IsComplete) {
-        return { outcome: 'complete', physicalResourceId: first.PhysicalResourceId, data: { ...first.Data, ...result.Data }, polls, logs };
-      }
-      expect(result.Data).toBeUndefined(); // the framework refuses Data unless complete
-    }
-    return { outcome: 'timeout', physicalResourceId: first.PhysicalResourceId, polls, logs };
-  } catch (err) {
-    return { outcome: 'error', error: err as Error, polls, logs };
+    return await driveProvider(event, ctx, { onEvent: onPreflightEvent, isComplete: isPreflightComplete }, options.maxPolls ?? 10, logs);
   } finally {
     client.destroy();
   }

@@ -5,7 +5,7 @@
  */
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { FakeSageMaker, TEST_STACK_ID } from './fake-sagemaker';
-import { HandlerContext, isComplete, onEvent, ScaleDownRequest } from '../../src/private/scale-down/handler';
+import { HandlerContext, isComplete, IsCompleteResult, onEvent, OnEventResult, ScaleDownRequest } from '../../src/private/scale-down/handler';
 import { CLIENT_RETRY_SETTINGS, SageMakerHyperPodApi } from '../../src/private/scale-down/sagemaker';
 
 // The SDK warns once that Node 20 support ends; projen tasks set this too.
@@ -54,10 +54,7 @@ export interface RunOptions {
   /** Passed to the handlers as their deadline (ms). */
   readonly deadline?: number;
   /** The handlers to drive. @default the scale-down ones */
-  readonly handlers?: {
-    onEvent: (event: ScaleDownRequest, ctx: HandlerContext) => Promise<{ PhysicalResourceId: string; Data?: Record<string, string> }>;
-    isComplete: (event: ScaleDownRequest, ctx: HandlerContext) => Promise<{ IsComplete: boolean; Data?: Record<string, string> }>;
-  };
+  readonly handlers?: ProviderHandlers<HandlerContext>;
 }
 
 const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:x';
@@ -85,19 +82,22 @@ export function update(previous: Array<Record<string, unknown>>, groups: Array<R
   return request('Update', groups, extra, 'demo', previous);
 }
 
-/** Runs onEvent, then isComplete until it settles. */
-export async function runProvider(fake: FakeSageMaker, event: ScaleDownRequest, options: RunOptions = {}): Promise<ProviderRun> {
-  const logs: Array<Record<string, unknown>> = [];
-  const client = options.client ?? testClient(fake);
-  const ctx: HandlerContext = {
-    api: new SageMakerHyperPodApi(client), log: (r) => logs.push(r), now: options.now, deadline: options.deadline, sleep: async () => {},
-  };
-  const maxPolls = options.maxPolls ?? 10;
+/** A pair of Provider framework handlers over a context of type `C`. */
+export interface ProviderHandlers<C> {
+  onEvent(event: ScaleDownRequest, ctx: C): Promise<OnEventResult>;
+  isComplete(event: ScaleDownRequest, ctx: C): Promise<IsCompleteResult>;
+}
+
+/**
+ * The Provider framework's loop for any of the library's handlers: onEvent once, then
+ * isComplete (with onEvent's output merged into its event) until it settles, throws, or uses
+ * up `maxPolls`, which stands for the Provider's totalTimeout.
+ */
+export async function driveProvider<C>(event: ScaleDownRequest, ctx: C, handlers: ProviderHandlers<C>, maxPolls: number,
+  logs: Array<Record<string, unknown>>): Promise<ProviderRun> {
   let polls = 0;
-  const handlers = options.handlers ?? { onEvent, isComplete };
   try {
     const first = await handlers.onEvent(event, ctx);
-    // The framework passes onEvent's output into every isComplete event.
     const next: ScaleDownRequest = { ...event, ...first };
     while (polls < maxPolls) {
       polls++;
@@ -113,6 +113,18 @@ export async function runProvider(fake: FakeSageMaker, event: ScaleDownRequest, 
     return { outcome: 'timeout', physicalResourceId: first.PhysicalResourceId, polls, logs };
   } catch (err) {
     return { outcome: 'error', error: err as Error, polls, logs };
+  }
+}
+
+/** Runs the scale-down handlers (or `options.handlers`) against the SageMaker stand-in. */
+export async function runProvider(fake: FakeSageMaker, event: ScaleDownRequest, options: RunOptions = {}): Promise<ProviderRun> {
+  const logs: Array<Record<string, unknown>> = [];
+  const client = options.client ?? testClient(fake);
+  const ctx: HandlerContext = {
+    api: new SageMakerHyperPodApi(client), log: (r) => logs.push(r), now: options.now, deadline: options.deadline, sleep: async () => {},
+  };
+  try {
+    return await driveProvider(event, ctx, options.handlers ?? { onEvent, isComplete }, options.maxPolls ?? 10, logs);
   } finally {
     client.destroy();
   }
