@@ -204,7 +204,7 @@ describe('update chooses by policy', () => {
     expect(f.targetCounts.get('worker')).toBe(0);
   });
 
-  test('the physical id changes with the properties (a rollback deletes the new id), and only then', () => {
+  test('the physical id changes with the properties, and only then', () => {
     const a = shrink(5, 3).ResourceProperties;
     expect(physicalId('demo', a)).toBe(physicalId('demo', { ...a, ServiceToken: 'other' }));
     expect(physicalId('demo', a)).not.toBe(physicalId('demo', shrink(5, 2).ResourceProperties));

@@ -6,7 +6,8 @@
  * - `Update`: only groups whose `InstanceCount` went down against `OldResourceProperties`, or
  *   that name new `removeNodeIds`, give up nodes, never more than the decrease. An update
  *   that asks for no removal (a rollback of a scale-down among them) makes no SageMaker call.
- * Each change of the properties gets a new physical id, so CloudFormation rolls a failed
+ * Each change of the properties gets a new physical id, so CloudFormation (as it is reported
+ * to treat a replaced custom resource; not in its documentation) rolls a failed
  * deployment back by deleting that id (a no-op) and cleans up the previous one the same way.
  *
  * Passes are stateless (`pass.ts`); `onEvent` hands isComplete only when it started, whether
