@@ -50,10 +50,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.snapshot/'],
     },
   },
-  lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X, // fixed, so templates do not drift with aws-cdk-lib
-    bundlingOptions: lambdaBundling,
-  },
+  // The Lambda entries live on the handler side (src/handlers/) and their generated constructs
+  // on the construct side (src/private/custom-resources/): declared below, not auto-discovered.
+  lambdaAutoDiscover: false,
   tsconfigDev: {
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../integ/**/*.ts'],
     compilerOptions: {},
@@ -62,9 +61,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // no publishToPypi/Maven/Nuget/Go: none of them can build offline here
 });
 
-// Helper modules of the Lambda handlers are bundled by esbuild, so they may import devDeps.
-project.eslint?.allowDevDeps('src/private/scale-down/**/*.ts');
-project.eslint?.allowDevDeps('src/private/preflight/**/*.ts');
+// The deploy side: Lambda entries in src/handlers/ (bundled by esbuild with the AWS SDK, so
+// they and the SageMaker/EKS domain in src/domain/ may import devDependencies). Their function
+// constructs are generated next to the provider that uses them; neither handlers/, domain/
+// nor cli/ ships in lib/ (see npmignore below): the bundles in assets/ are what runs.
+for (const entry of ['on-event', 'is-complete']) {
+  new awscdk.LambdaFunction(project, {
+    entrypoint: `src/handlers/${entry}.lambda.ts`,
+    constructFile: `src/private/custom-resources/${entry}-function.ts`,
+    cdkDeps: project.cdkDeps,
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X, // fixed, so templates do not drift with aws-cdk-lib
+    awsSdkConnectionReuse: false, // SDK v3 reuses connections by default
+    bundlingOptions: lambdaBundling,
+  });
+}
+project.eslint?.allowDevDeps('src/handlers/**/*.ts');
+project.eslint?.allowDevDeps('src/domain/**/*.ts');
 project.eslint?.allowDevDeps('examples/**/*.ts');
 project.eslint?.allowDevDeps('bench/**/*.ts');
 project.eslint?.allowDevDeps('integ/**/*.ts');
@@ -149,5 +161,9 @@ project.gitignore.exclude('/integ/*.snapshot/asset.*');
 project.npmignore?.exclude('/integ/');
 // Keep the npm package to the library: not the example's 57 MB cdk.out/, nor examples, benchmarks or CI.
 project.npmignore?.exclude('/cdk.out/', '/examples/', '/bench/', '/bench-results/', '/.ci/');
+// The deploy side and the command-line tool run as bundles (assets/handlers/, assets/cli/): their
+// compiled modules would require devDependencies (the AWS SDK) that users do not install.
+// test/package-contents.test.ts holds the construct side to never importing them.
+project.npmignore?.exclude('/lib/handlers/', '/lib/domain/', '/lib/cli/');
 
 project.synth();

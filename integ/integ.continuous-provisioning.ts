@@ -49,8 +49,7 @@ const NODES = 2;
 const app = integApp();
 const chart = process.env.HYPERPOD_HELM_CHART;
 const { stack, hyperPod } = deployableCluster(app, 'HyperPodIntegContinuous', GROUP, NODES, {
-  waitForCapacity: NODES,
-  waitForCapacityTimeout: Duration.minutes(60),
+  waitForCapacity: { runningNodes: NODES, timeout: Duration.minutes(60) },
 }, {
   trainingOperator: true,
   helmChart: chart ? { source: HelmChartSource.fromAsset(chart) } : undefined,

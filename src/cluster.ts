@@ -1,53 +1,36 @@
 import { createHash } from 'crypto';
-import { Annotations, Aws, FileSystem, IResource, Lazy, RemovalPolicy, Resource, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Aws, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { HyperPodEksClusterBase, IHyperPodEksCluster } from './cluster-base';
+import { OWNER_TAG_KEY } from './contract/scale-down';
 import { HyperPodDependencies } from './dependencies';
 import { NodeProvisioningMode, NodeRecovery } from './enums';
-import { InstanceGroup, InstanceGroupOptions } from './instance-group';
-import { LifecycleScripts, LifecycleScriptsBinding, LifecycleScriptsHost } from './lifecycle-scripts';
+import { InstanceGroup } from './instance-group';
+import { InstanceGroupOptions } from './instance-group-options';
+import { LifecycleScripts } from './lifecycle-scripts';
 import { PreflightOptions } from './preflight';
-import { suppressLifecycleBucketFindings, suppressNodeSecurityGroupFindings } from './private/cluster-nag';
+import { suppressNodeSecurityGroupFindings } from './private/cluster-nag';
+import { PreflightCheck } from './private/custom-resources/preflight-resource';
+import { ScaleDownResource } from './private/custom-resources/scale-down-resource';
 import { HyperPodValidationError, throwIfProblems } from './private/errors';
 import { ExecutionRoleGrants } from './private/execution-roles';
+import { GroupHost, HostedGroup, registerGroupHost } from './private/group-host';
+import { ClusterLifecycleScripts } from './private/lifecycle-bucket';
 import { generateClusterName } from './private/names';
 import { createNodeSecurityGroup, selectPrivateSubnets, warnAboutImportedSecurityGroups } from './private/network';
 import { resolveOrchestrator } from './private/orchestrator';
 import * as perms from './private/permissions';
-import { PreflightCheck } from './private/preflight/preflight-resource';
-import { renderInstanceGroup } from './private/render';
-import { ScaleDownResource } from './private/scale-down/scale-down-resource';
-import { OWNER_TAG_KEY } from './private/scale-down/types';
 import {
   checkCount, checkEksClusterArn, checkName, checkProviderTimeout, checkScaleDownUsed, checkTags, checkUniqueClusterName,
-  validateInstanceGroupsProp,
+  groupSubnetsProp, validateInstanceGroupsProp,
 } from './private/validation';
 import { ClusterScaleDownOptions } from './scale-down';
-
-/**
- * A SageMaker HyperPod cluster orchestrated by Amazon EKS.
- */
-export interface IHyperPodEksCluster extends IResource, ec2.IConnectable {
-  /**
-   * The cluster's name.
-   *
-   * @attribute
-   */
-  readonly clusterName: string;
-
-  /**
-   * The cluster's ARN. It holds a generated cluster id, not the name.
-   *
-   * @attribute
-   */
-  readonly clusterArn: string;
-}
 
 /**
  * Attributes of an existing HyperPod cluster.
@@ -231,12 +214,6 @@ export interface HyperPodEksClusterProps {
   readonly dependencies?: HyperPodDependencies;
 }
 
-abstract class HyperPodEksClusterBase extends Resource implements IHyperPodEksCluster {
-  public abstract readonly clusterName: string;
-  public abstract readonly clusterArn: string;
-  public abstract readonly connections: ec2.Connections;
-}
-
 /**
  * A SageMaker HyperPod cluster orchestrated by Amazon EKS (`AWS::SageMaker::Cluster`), with
  * continuous provisioning, an execution role, a security group fit for EFA, lifecycle
@@ -244,7 +221,7 @@ abstract class HyperPodEksClusterBase extends Resource implements IHyperPodEksCl
  *
  * @resource AWS::SageMaker::Cluster
  */
-export class HyperPodEksCluster extends HyperPodEksClusterBase implements LifecycleScriptsHost {
+export class HyperPodEksCluster extends HyperPodEksClusterBase {
   /** An existing cluster, by name. */
   public static fromClusterName(scope: Construct, id: string, clusterName: string): IHyperPodEksCluster {
     return HyperPodEksCluster.fromClusterAttributes(scope, id, { clusterName });
@@ -279,27 +256,15 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
   public readonly executionRole: iam.IRole;
   /** The EKS cluster that orchestrates the nodes. */
   public readonly eksCluster: eks.IClusterRef;
-  /** The underlying `AWS::SageMaker::Cluster`, for escape hatches. */
-  public readonly resource: sagemaker.CfnCluster;
 
-  private readonly vpc: ec2.IVpc;
-  private readonly eksClusterArn: string;
-  private readonly subnetIds: string[];
-  private readonly securityGroupIds: string[];
-  private readonly defaultLifecycleScripts: LifecycleScripts;
-  private readonly groupsByName = new Map<string, { group: InstanceGroup; rendered: Record<string, unknown> }>();
-  private readonly bindings = new Map<LifecycleScripts, LifecycleScriptsBinding>();
-  /** Grants to the execution roles: the construct's own, mutable and immutable ones. */
-  private readonly roleGrants = new ExecutionRoleGrants(this);
-  private readonly lifecycleBucketOptions: { accessLogs?: s3.IBucket; encryptionKey?: kms.IKey };
-  private readonly deployments = new Map<string, { bucket: s3.IBucket; prefix: string }>();
+  /** The `AWS::SageMaker::Cluster` (also `node.defaultChild`). */
+  private readonly resource: sagemaker.CfnCluster;
+  private readonly groups = new Map<string, HostedGroup>();
   private readonly groupsScope: Construct;
-  private lifecycleBucket?: s3.Bucket;
-  private readonly scaleDownEnabled: boolean;
-  /** The EKS cluster security group, when known (named in warnings about the user's security groups). */
-  private readonly eksSecurityGroup?: ec2.ISecurityGroup;
   /** The `clusterName` prop: checked for uniqueness across the app at synth. */
   private readonly fixedClusterName?: string;
+  /** The fingerprint of the rendered groups, once per number of groups (it is read by every capacity wait). */
+  private fingerprint?: { readonly groups: number; readonly value: string };
 
   constructor(scope: Construct, id: string, props: HyperPodEksClusterProps) {
     super(scope, id);
@@ -309,23 +274,20 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     problems.push(...eksCluster.problems);
     problems.push(...checkEksClusterArn(eksCluster.clusterArn));
     throwIfProblems(this, problems);
-    this.vpc = eksCluster.vpc!;
-    this.eksClusterArn = eksCluster.clusterArn;
+    const vpc = eksCluster.vpc!;
 
-    const subnets = selectPrivateSubnets(this.vpc, props.vpcSubnets, 'vpcSubnets');
+    const subnets = selectPrivateSubnets(vpc, props.vpcSubnets, 'vpcSubnets');
     problems.push(...subnets.problems);
-    this.subnetIds = subnets.subnetIds;
     if (!props.securityGroups && !eksCluster.securityGroup) {
       Annotations.of(this).addWarningV2('hyperpod-cdk:no-eks-security-group', 'No EKS cluster security group is known (an '
         + 'EksClusterReference without eksClusterSecurityGroup): the nodes\' security group allows no traffic from the EKS '
         + 'control plane. Pass eksClusterSecurityGroup, or securityGroups that allow it');
     }
     const securityGroups = props.securityGroups
-      ?? [createNodeSecurityGroup(this, 'SecurityGroup', this.vpc, eksCluster.securityGroup)];
+      ?? [createNodeSecurityGroup(this, 'SecurityGroup', vpc, eksCluster.securityGroup)];
     problems.push(...checkCount('securityGroups', securityGroups, 1, 5, 'security groups'));
-    this.eksSecurityGroup = eksCluster.securityGroup;
-    warnAboutImportedSecurityGroups(this, 'securityGroups', props.securityGroups ?? [], this.eksSecurityGroup);
-    this.securityGroupIds = securityGroups.map((sg) => sg.securityGroupId);
+    warnAboutImportedSecurityGroups(this, 'securityGroups', props.securityGroups ?? [], eksCluster.securityGroup);
+    const securityGroupIds = securityGroups.map((sg) => sg.securityGroupId);
     this.connections = new ec2.Connections({ securityGroups });
     if (!props.securityGroups) suppressNodeSecurityGroupFindings(securityGroups[0], eksCluster.securityGroup);
 
@@ -336,17 +298,17 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     problems.push(...checkProviderTimeout('scaleDown.timeout', props.scaleDown?.timeout));
     throwIfProblems(this, problems);
 
-    const vpcConfig = { securityGroupIds: this.securityGroupIds, subnets: this.subnetIds };
-    const orchestrator = { eks: { clusterArn: this.eksClusterArn } };
+    const vpcConfig = { securityGroupIds, subnets: subnets.subnetIds };
+    const orchestrator = { eks: { clusterArn: eksCluster.clusterArn } };
     this.clusterName = props.clusterName ?? generateClusterName(this, { vpcConfig, orchestrator });
     this.fixedClusterName = props.clusterName;
     if (props.clusterName !== undefined) {
       Annotations.of(this).addInfo(`clusterName is fixed ('${props.clusterName}'): a change to the subnets, security groups or EKS cluster replaces the cluster and needs a new name`);
     }
 
-    this.executionRole = props.executionRole ?? this.createExecutionRole();
-    this.defaultLifecycleScripts = props.lifecycleScripts ?? LifecycleScripts.defaultEks();
-    this.lifecycleBucketOptions = { accessLogs: props.lifecycleBucketAccessLogs, encryptionKey: props.lifecycleBucketEncryptionKey };
+    const network = { vpcId: vpc.vpcId, subnetIds: subnets.subnetIds, securityGroupIds };
+    const roleGrants = new ExecutionRoleGrants(this);
+    this.executionRole = props.executionRole ?? createExecutionRole(roleGrants, network, eksCluster.clusterArn);
 
     this.resource = new sagemaker.CfnCluster(this, 'Resource', {
       clusterName: this.clusterName,
@@ -358,22 +320,22 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     this.resource.addPropertyOverride('InstanceGroups', Lazy.any({ produce: () => this.renderInstanceGroups() }));
     this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
     // Nodes read their scripts with the execution role as they start: its policy comes first.
-    this.roleGrants.policies.forEach((policy) => this.resource.node.addDependency(policy));
+    roleGrants.policies.forEach((policy) => this.resource.node.addDependency(policy));
     // Targeted scale-down removes nodes only from a cluster that carries this stack's id.
     this.resource.cdkTagManager.setTag(OWNER_TAG_KEY, Aws.STACK_ID);
     this.clusterArn = this.resource.attrClusterArn;
     this.clusterStatus = this.resource.attrClusterStatus;
     this.groupsScope = new Construct(this, 'InstanceGroups');
 
-    this.scaleDownEnabled = props.scaleDown?.enabled ?? true;
-    if (this.scaleDownEnabled) {
+    const scaleDownEnabled = props.scaleDown?.enabled ?? true;
+    if (scaleDownEnabled) {
       // Not 'ScaleDown' (the name before one provider served every timeout): a new logical id, so that a stack that had a
       // provider per timeout gets a new resource rather than a ServiceToken change, which
       // CloudFormation refuses. A create removes nothing.
       const scaleDown = new ScaleDownResource(this, 'TargetedScaleDown', {
         clusterName: this.clusterName,
         timeout: props.scaleDown?.timeout,
-        groups: () => [...this.groupsByName.values()].map((g) => g.group),
+        groups: () => [...this.groups.values()].map((g) => g.scaleDown()),
       });
       this.resource.node.addDependency(scaleDown);
     }
@@ -390,7 +352,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
       const preflight = new PreflightCheck(this, 'Preflight', {
         eksClusterName: eksCluster.clusterName,
         timeout: props.preflight?.timeout,
-        clusterConfig: this._groupsFingerprint(),
+        clusterConfig: this.groupsFingerprint(),
         requirePodIdentityAgent: dependencies?.podIdentityAgent,
       });
       if (dependencies) {
@@ -405,11 +367,33 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
     this.node.addValidation({ validate: () => this.validateGroupCount() });
     this.node.addValidation({ validate: () => this.validateUniqueName() });
 
+    const scripts = new ClusterLifecycleScripts(this, this.resource, {
+      accessLogs: props.lifecycleBucketAccessLogs,
+      encryptionKey: props.lifecycleBucketEncryptionKey,
+    });
+    const host: GroupHost = {
+      clusterName: this.clusterName,
+      clusterResource: this.resource,
+      scaleDownEnabled,
+      vpc,
+      subnetIds: subnets.subnetIds,
+      securityGroupIds,
+      eksSecurityGroup: eksCluster.securityGroup,
+      eksClusterArn: eksCluster.clusterArn,
+      defaultExecutionRole: this.executionRole,
+      defaultLifecycleScripts: props.lifecycleScripts ?? LifecycleScripts.defaultEks(),
+      roleGrants,
+      bindScripts: (s) => scripts.bind(s),
+      groupsFingerprint: () => this.groupsFingerprint(),
+      addGroup: (group) => this.addGroup(group),
+    };
+    registerGroupHost(this, host);
+
     // Every problem of every group in one error, before any group is added.
     const groups = props.instanceGroups ?? [];
     throwIfProblems(this, validateInstanceGroupsProp(groups, (options) => [
-      ...checkScaleDownUsed(options, this.scaleDownEnabled),
-      ...(options.vpcSubnets ? selectPrivateSubnets(this.vpc, options.vpcSubnets, groupSubnetsProp(options.instanceGroupName!)).problems : []),
+      ...checkScaleDownUsed(options, scaleDownEnabled),
+      ...(options.vpcSubnets ? selectPrivateSubnets(vpc, options.vpcSubnets, groupSubnetsProp(options.instanceGroupName!)).problems : []),
     ]));
     for (const options of groups) {
       this.addInstanceGroup(options.instanceGroupName!, options);
@@ -427,143 +411,40 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
 
   /** The instance groups of this cluster, in the order they were added. */
   public get instanceGroups(): InstanceGroup[] {
-    return [...this.groupsByName.values()].map((g) => g.group);
+    return [...this.groups.values()].map((g) => g.construct as InstanceGroup);
   }
 
-  /**
-   * Called by `InstanceGroup`: checks the name is unique, wires roles, scripts and network.
-   *
-   * @internal
-   */
-  public _registerInstanceGroup(group: InstanceGroup): void {
+  private addGroup(group: HostedGroup): void {
     const name = group.instanceGroupName;
-    if (this.groupsByName.has(name)) {
-      throw new HyperPodValidationError(group, [`instanceGroupName '${name}' is used by another instance group of this cluster; names must be unique`]);
+    if (this.groups.has(name)) {
+      throw new HyperPodValidationError(group.construct, [`instanceGroupName '${name}' is used by another instance group of this cluster; names must be unique`]);
     }
-    const options = group.options;
-    throwIfProblems(group, checkScaleDownUsed(options, this.scaleDownEnabled));
-    const role = options.executionRole ?? this.executionRole;
-    const scripts = options.lifecycleScripts ?? this.defaultLifecycleScripts;
-    const binding = this.bind(scripts);
-    // every role gets what the default role gets (once each), or a warning when it cannot be changed
-    this.roleGrants.grantNode(role, this.nodeNetwork(), this.eksClusterArn);
-    this.roleGrants.grantLifecycle(role, binding);
-    const override = this.overrideNetwork(group, role);
-    if (options.ebsVolumeKmsKey) this.roleGrants.grantVolumeKey(role, options.ebsVolumeKmsKey, name, 'ebsVolumeKmsKey');
-    if (options.rootVolumeKmsKey) this.roleGrants.grantVolumeKey(role, options.rootVolumeKmsKey, name, 'rootVolumeKmsKey');
-    const rendered = renderInstanceGroup(options, {
-      executionRoleArn: role.roleArn,
-      lifecycle: binding.config,
-      overrideVpcConfig: override,
-      ebsVolumeKmsKeyId: options.ebsVolumeKmsKey?.keyArn,
-      rootVolumeKmsKeyId: options.rootVolumeKmsKey?.keyArn,
-    });
-    this.groupsByName.set(name, { group, rendered });
-  }
-
-  /**
-   * Deploys a local folder of lifecycle scripts under a content-hashed prefix of the
-   * cluster's bucket (created on first use), once per distinct content.
-   *
-   * @internal
-   */
-  public _deployFolder(folder: string): { bucket: s3.IBucket; prefix: string } {
-    const hash = FileSystem.fingerprint(folder);
-    const existing = this.deployments.get(hash);
-    if (existing) return existing;
-    const firstDeployment = !this.lifecycleBucket;
-    if (!this.lifecycleBucket) {
-      const { accessLogs, encryptionKey } = this.lifecycleBucketOptions;
-      this.lifecycleBucket = new s3.Bucket(this, 'LifecycleBucket', {
-        ...(encryptionKey
-          ? { encryption: s3.BucketEncryption.KMS, encryptionKey, bucketKeyEnabled: true }
-          : { encryption: s3.BucketEncryption.S3_MANAGED }),
-        enforceSSL: true,
-        versioned: true, // every version of every script that ran on a node stays readable
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        removalPolicy: RemovalPolicy.RETAIN,
-        ...(accessLogs ? { serverAccessLogsBucket: accessLogs, serverAccessLogsPrefix: 'hyperpod-lifecycle-scripts/' } : {}),
-      });
-      suppressLifecycleBucketFindings(this.lifecycleBucket, { accessLogs: accessLogs !== undefined });
-    }
-    const prefix = `lifecycle-scripts/${hash.slice(0, 16)}/`;
-    const deployment = new s3deploy.BucketDeployment(this, `LifecycleScripts${hash.slice(0, 8)}`, {
-      sources: [s3deploy.Source.asset(folder)],
-      destinationBucket: this.lifecycleBucket,
-      destinationKeyPrefix: prefix,
-      retainOnDelete: true,
-    });
-    this.resource.node.addDependency(deployment);
-    if (firstDeployment) {
-      // HyperPod runs these scripts as root on every node: only the deployment handler may write them
-      this.lifecycleBucket.addToResourcePolicy(perms.lifecycleBucketWriteGuard(this.lifecycleBucket.bucketArn, deployment.handlerRole.roleArn));
-    }
-    // a replaced handler role is allowed by the bucket policy before the deployment writes
-    deployment.node.addDependency(this.lifecycleBucket.policy!);
-    const result = { bucket: this.lifecycleBucket, prefix };
-    this.deployments.set(hash, result);
-    return result;
-  }
-
-  private createExecutionRole(): iam.Role {
-    const role = this.roleGrants.createRole('ExecutionRole', {
-      assumedBy: new iam.ServicePrincipal(perms.EXECUTION_ROLE_PRINCIPAL),
-      description: 'Execution role of SageMaker HyperPod nodes (EKS)',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(perms.EXECUTION_ROLE_MANAGED_POLICY)],
-    });
-    this.roleGrants.grantNode(role, this.nodeNetwork(), this.eksClusterArn);
-    return role;
-  }
-
-  /** The cluster's network, which the node statements of every execution role are scoped to. */
-  private nodeNetwork(): perms.NodeNetwork {
-    return { vpcId: this.vpc.vpcId, subnetIds: this.subnetIds, securityGroupIds: this.securityGroupIds };
-  }
-
-  private bind(scripts: LifecycleScripts): LifecycleScriptsBinding {
-    let binding = this.bindings.get(scripts);
-    if (!binding) {
-      binding = scripts._bind(this);
-      this.bindings.set(scripts, binding);
-    }
-    return binding;
-  }
-
-  private overrideNetwork(group: InstanceGroup, role: iam.IRole): { subnetIds: string[]; securityGroupIds: string[] } | undefined {
-    const { vpcSubnets, securityGroups } = group.options;
-    if (!vpcSubnets && !securityGroups) return undefined;
-    const subnets = vpcSubnets
-      ? selectPrivateSubnets(this.vpc, vpcSubnets, groupSubnetsProp(group.instanceGroupName))
-      : { subnetIds: this.subnetIds, problems: [] };
-    throwIfProblems(group, subnets.problems);
-    warnAboutImportedSecurityGroups(group, `instance group '${group.instanceGroupName}': securityGroups`, securityGroups ?? [], this.eksSecurityGroup);
-    const network = {
-      vpcId: this.vpc.vpcId,
-      subnetIds: subnets.subnetIds,
-      securityGroupIds: securityGroups ? securityGroups.map((sg) => sg.securityGroupId) : this.securityGroupIds,
-    };
-    this.roleGrants.grantNetwork(role, group, group.instanceGroupName, network);
-    return { subnetIds: network.subnetIds, securityGroupIds: network.securityGroupIds };
+    this.groups.set(name, group);
   }
 
   /**
    * A token for a fingerprint of the rendered instance groups: it changes whenever a group
-   * changes, so a resource that carries it is updated together with the cluster.
-   *
-   * @internal
+   * changes, so a resource that carries it is updated together with the cluster. Computed
+   * once per synth, however many resources carry it.
    */
-  public _groupsFingerprint(): string {
+  private groupsFingerprint(): string {
     return Lazy.string({
-      produce: () => createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(this.renderInstanceGroups()))).digest('hex').slice(0, 16),
+      produce: () => {
+        if (this.fingerprint?.groups !== this.groups.size) {
+          const rendered = JSON.stringify(Stack.of(this).resolve(this.renderInstanceGroups()));
+          this.fingerprint = { groups: this.groups.size, value: createHash('sha256').update(rendered).digest('hex').slice(0, 16) };
+        }
+        return this.fingerprint.value;
+      },
     });
   }
 
   private renderInstanceGroups(): Array<Record<string, unknown>> {
-    return [...this.groupsByName.values()].map((g) => g.rendered);
+    return [...this.groups.values()].map((g) => g.render());
   }
 
   private validateGroupCount(): string[] {
-    const count = this.groupsByName.size;
+    const count = this.groups.size;
     if (count < 1) return ['a HyperPod cluster needs at least 1 instance group (got 0): pass instanceGroups or call addInstanceGroup()'];
     if (count > 100) return [`a HyperPod cluster has at most 100 instance groups (got ${count})`];
     return [];
@@ -579,7 +460,13 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase implements Lifecy
   }
 }
 
-/** How messages name a group's `vpcSubnets`. */
-function groupSubnetsProp(instanceGroupName: string): string {
-  return `instance group '${instanceGroupName}': vpcSubnets`;
+/** The default execution role: trusts SageMaker, with its managed policy and the node statements. */
+function createExecutionRole(grants: ExecutionRoleGrants, network: perms.NodeNetwork, eksClusterArn: string): iam.Role {
+  const role = grants.createRole('ExecutionRole', {
+    assumedBy: new iam.ServicePrincipal(perms.EXECUTION_ROLE_PRINCIPAL),
+    description: 'Execution role of SageMaker HyperPod nodes (EKS)',
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(perms.EXECUTION_ROLE_MANAGED_POLICY)],
+  });
+  grants.grantNode(role, network, eksClusterArn);
+  return role;
 }

@@ -58,7 +58,7 @@ export class HelmChartSource {
       HELM_CHART.DEVICE_PLUGIN_SUB_CHARTS.includes(key) ? { devicePlugin: { enabled: false } } : { enabled: false }]));
     const props = {
       release: options.release ?? HELM_CHART.RELEASE,
-      namespace: options.namespace ?? HELM_CHART.NAMESPACE,
+      namespace: options.releaseNamespace ?? HELM_CHART.NAMESPACE,
       values: mergeValues(mergeValues({ global: { region: Stack.of(scope).region } }, disabledValues), options.values ?? {}),
       wait: options.wait ?? false,
       timeout: options.timeout,
@@ -95,12 +95,12 @@ export interface HyperPodHelmChartOptions {
   readonly release?: string;
 
   /**
-   * The namespace of the release. (The chart puts most of its resources in `aws-hyperpod`,
+   * The namespace of the Helm release. (The chart puts most of its resources in `aws-hyperpod`,
    * a namespace AWS says cannot be changed.)
    *
    * @default 'kube-system'
    */
-  readonly namespace?: string;
+  readonly releaseNamespace?: string;
 
   /**
    * Sub-charts to disable, by the values key of their `condition`: `<key>.enabled=false`, or

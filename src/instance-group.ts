@@ -1,374 +1,124 @@
-import { CustomResource, Duration, Size } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
-import type { HyperPodEksCluster } from './cluster';
-import { CapacityType, DeepHealthCheck, NetworkInterfaceType, TaintEffect } from './enums';
-import { InstanceType } from './instance-type';
-import { LifecycleScripts } from './lifecycle-scripts';
+import { Construct, DependencyGroup, IDependable } from 'constructs';
+import type { IHyperPodEksCluster } from './cluster-base';
+import { InstanceGroupOptions } from './instance-group-options';
+import { CapacityWait } from './private/custom-resources/capacity-resource';
 import { throwIfProblems } from './private/errors';
-import { CapacityWait } from './private/scale-down/capacity-resource';
-import { validateInstanceGroup } from './private/validation';
-import { InstanceGroupScaleDownOptions } from './scale-down';
-
-/**
- * A Kubernetes taint HyperPod puts on every node of a group.
- */
-export interface KubernetesTaint {
-  /** The taint key, 1-317 characters (a Kubernetes qualified name). */
-  readonly key: string;
-  /**
-   * The taint value, 1-63 characters.
-   *
-   * @default - no value
-   */
-  readonly value?: string;
-  /** What the taint does to pods that do not tolerate it. */
-  readonly effect: TaintEffect;
-}
-
-/**
- * An FSx for Lustre file system mounted on every node of a group.
- */
-export interface FsxLustreMount {
-  /** The file system's DNS name, for example `fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com`. */
-  readonly dnsName: string;
-  /** The file system's mount name, 1-8 characters. */
-  readonly mountName: string;
-  /**
-   * Where to mount it on the node.
-   *
-   * @default - HyperPod's default mount path
-   */
-  readonly mountPath?: string;
-}
-
-/**
- * An FSx for OpenZFS file system mounted on every node of a group.
- */
-export interface FsxOpenZfsMount {
-  /** The file system's DNS name. */
-  readonly dnsName: string;
-  /**
-   * Where to mount it on the node.
-   *
-   * @default - HyperPod's default mount path
-   */
-  readonly mountPath?: string;
-}
-
-/**
- * How many nodes a rolling update changes at a time (`CapacitySizeConfig`).
- */
-export interface RollingUpdateBatchSize {
-  /** `INSTANCE_COUNT` or `CAPACITY_PERCENTAGE`. */
-  readonly type: string;
-  /** The number of nodes, or the percentage of the group. At least 1. */
-  readonly value: number;
-}
-
-/**
- * A schedule for updating the AMI of a group's nodes (`ScheduledUpdateConfig`).
- */
-export interface ScheduledUpdate {
-  /**
-   * When to update, as a 6-field cron expression, for example `cron(0 3 ? * SUN *)`.
-   */
-  readonly scheduleExpression: string;
-  /**
-   * How many nodes to update at a time.
-   *
-   * @default - HyperPod's default batch size
-   */
-  readonly maximumBatchSize?: RollingUpdateBatchSize;
-  /**
-   * How many nodes to roll back at a time when an alarm fires.
-   *
-   * @default - HyperPod's default
-   */
-  readonly rollbackMaximumBatchSize?: RollingUpdateBatchSize;
-  /**
-   * How long to wait between batches, at most 1 hour.
-   *
-   * @default - no wait
-   */
-  readonly waitInterval?: Duration;
-  /**
-   * CloudWatch alarm names that roll the update back when they fire, 1-10.
-   *
-   * @default - no automatic rollback
-   */
-  readonly rollbackAlarmNames?: string[];
-}
-
-/**
- * Settings of an instance group, as given to `HyperPodEksCluster.addInstanceGroup()` or
- * to the cluster's `instanceGroups` prop.
- */
-export interface InstanceGroupOptions {
-  /**
-   * The instance group's name (`InstanceGroupName`), 1-63 characters of letters, digits and
-   * hyphens. Required in the cluster's `instanceGroups` prop.
-   *
-   * @default - with `addInstanceGroup(id)`, the construct id in lower case
-   */
-  readonly instanceGroupName?: string;
-
-  /**
-   * The instance type of the group's nodes (`InstanceType`). Give this or `instanceRequirements`.
-   *
-   * @default - none; `instanceRequirements` must be given
-   */
-  readonly instanceType?: InstanceType;
-
-  /**
-   * Instance types to launch in order of preference, 1-20 (`InstanceRequirements`). HyperPod
-   * falls back down the list when capacity is short. Give this or `instanceType`.
-   *
-   * @default - none; `instanceType` must be given
-   */
-  readonly instanceRequirements?: InstanceType[];
-
-  /** The number of nodes HyperPod keeps in the group (`InstanceCount`), 0-6758. */
-  readonly instanceCount: number;
-
-  /**
-   * The fewest nodes the group needs to first become `InService` (`MinInstanceCount`).
-   * At most `instanceCount`.
-   *
-   * @default - HyperPod's default: the group becomes InService as nodes arrive
-   */
-  readonly minInstanceCount?: number;
-
-  /**
-   * The group's lifecycle scripts.
-   *
-   * @default - the cluster's `lifecycleScripts`
-   */
-  readonly lifecycleScripts?: LifecycleScripts;
-
-  /**
-   * The IAM role the group's nodes use (`ExecutionRole`). It must trust `sagemaker.amazonaws.com`
-   * and have `AmazonSageMakerClusterInstanceRolePolicy`. A role the construct can change gets the
-   * same statements as the cluster's default role (network interfaces, image pulls, Pod Identity,
-   * lifecycle scripts, volume keys); an immutable one gets none, and a warning lists them.
-   *
-   * @default - the cluster's execution role
-   */
-  readonly executionRole?: iam.IRole;
-
-  /**
-   * Threads per CPU core (`ThreadsPerCore`): 1 turns simultaneous multithreading off, 2 keeps it.
-   *
-   * @default - HyperPod's default for the instance type
-   */
-  readonly threadsPerCore?: number;
-
-  /**
-   * The size of an extra EBS volume attached to each node and mounted at `/opt/sagemaker`,
-   * 1-16384 GiB. The default lifecycle script moves container data there.
-   *
-   * @default - no extra volume
-   */
-  readonly ebsVolumeSize?: Size;
-
-  /**
-   * The KMS key that encrypts the extra EBS volume. The execution role gets `kms:CreateGrant`
-   * (for AWS resources only) and `kms:DescribeKey` on it.
-   *
-   * @default - an AWS managed key
-   */
-  readonly ebsVolumeKmsKey?: kms.IKey;
-
-  /**
-   * A customer managed KMS key for the nodes' root volumes. The execution role gets
-   * `kms:CreateGrant` (for AWS resources only) and `kms:DescribeKey` on it.
-   *
-   * @default - the root volume uses an AWS managed key
-   */
-  readonly rootVolumeKmsKey?: kms.IKey;
-
-  /**
-   * An FSx for Lustre file system to mount on every node.
-   *
-   * @default - none
-   */
-  readonly fsxLustre?: FsxLustreMount;
-
-  /**
-   * An FSx for OpenZFS file system to mount on every node.
-   *
-   * @default - none
-   */
-  readonly fsxOpenZfs?: FsxOpenZfsMount;
-
-  /**
-   * Deep health checks HyperPod runs on new nodes before they serve (`OnStartDeepHealthChecks`).
-   *
-   * @default - none
-   */
-  readonly deepHealthChecks?: DeepHealthCheck[];
-
-  /**
-   * The ARN of a SageMaker training plan whose reserved capacity the group uses.
-   *
-   * @default - no training plan
-   */
-  readonly trainingPlanArn?: string;
-
-  /**
-   * Subnets for this group only (`OverrideVpcConfig`), for example to place it in another
-   * Availability Zone. Private subnets only.
-   *
-   * @default - the cluster's subnets
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * Security groups for this group only (`OverrideVpcConfig`), 1-5.
-   *
-   * @default - the cluster's security groups
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * Kubernetes labels HyperPod puts on every node of the group, at most 50.
-   *
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-
-  /**
-   * Kubernetes taints HyperPod puts on every node of the group, at most 50.
-   *
-   * @default - none
-   */
-  readonly taints?: KubernetesTaint[];
-
-  /**
-   * A custom AMI id (`ami-...`), or `default`. The AMI must be unencrypted, in this account,
-   * with a single volume.
-   *
-   * @default - the HyperPod EKS AMI
-   */
-  readonly imageId?: string;
-
-  /**
-   * Whether the nodes are On-Demand or Spot instances (`CapacityRequirements`).
-   *
-   * @default CapacityType.ON_DEMAND
-   */
-  readonly capacityType?: CapacityType;
-
-  /**
-   * The network interface type of the nodes (`NetworkInterface`).
-   *
-   * @default - HyperPod's default for the instance type
-   */
-  readonly networkInterfaceType?: NetworkInterfaceType;
-
-  /**
-   * A schedule for AMI updates of the group (`ScheduledUpdateConfig`).
-   *
-   * @default - no scheduled updates
-   */
-  readonly scheduledUpdate?: ScheduledUpdate;
-
-  /**
-   * How the group chooses the nodes to remove when `instanceCount` goes down.
-   *
-   * @default - newest first, after nodes that are not serving; 99 instance ids a call
-   */
-  readonly scaleDown?: InstanceGroupScaleDownOptions;
-
-  /**
-   * Wait, after the cluster is created or updated, until the group has at least this many
-   * nodes in `Running` status; the deployment fails if they do not come.
-   *
-   * Continuous provisioning reports success as soon as it accepts the target and provisions
-   * in the background. With this set, a `Custom::HyperPodCapacity` resource that depends on
-   * the cluster polls every 30 seconds and logs the group's progress; resources that need the
-   * nodes (workloads, Helm releases) can depend on `capacityReady`. On timeout or repeated
-   * launch failures the deployment fails with the group's counts by status, the nodes'
-   * failure messages, the latest cluster events and the CloudWatch log group of the
-   * lifecycle scripts. From 1 to `instanceCount`.
-   *
-   * @default - no wait: the deployment finishes while nodes are still provisioning
-   */
-  readonly waitForCapacity?: number;
-
-  /**
-   * How long to wait for `waitForCapacity` Running nodes: 2 minutes to 1 hour (the limit of
-   * the CDK Provider framework), in whole 30-second steps. Needs `waitForCapacity`.
-   *
-   * @default Duration.minutes(30)
-   */
-  readonly waitForCapacityTimeout?: Duration;
-
-  /**
-   * Give up before the timeout once the group has this many error events (failed launches:
-   * insufficient capacity, lifecycle script failures) since the wait began; 0 waits for the
-   * timeout whatever happens. Without cluster events (a cluster not in Continuous mode) the
-   * nodes in `Failure` status are counted instead. Needs `waitForCapacity`.
-   *
-   * @default 5
-   */
-  readonly waitForCapacityMaxFailures?: number;
-}
+import { groupHostOf, GroupHost } from './private/group-host';
+import { selectPrivateSubnets, warnAboutImportedSecurityGroups } from './private/network';
+import { renderInstanceGroup, renderScaleDownGroup } from './private/render';
+import { checkScaleDownUsed, groupSubnetsProp, validateInstanceGroup } from './private/validation';
 
 /**
  * Properties of an `InstanceGroup`.
  */
 export interface InstanceGroupProps extends InstanceGroupOptions {
-  /** The HyperPod cluster the group belongs to. */
-  readonly cluster: HyperPodEksCluster;
+  /** The HyperPod cluster the group belongs to: a `HyperPodEksCluster` of this app. */
+  readonly cluster: IHyperPodEksCluster;
 }
 
 /**
- * An instance group of a HyperPod cluster. CloudFormation stores groups inside the
- * `AWS::SageMaker::Cluster` resource, so the cluster renders this construct into
- * `InstanceGroups` at synth time. Its only resource of its own is the optional wait for
- * capacity (`waitForCapacity`).
+ * An instance group of a HyperPod cluster. CloudFormation keeps groups inside the
+ * `AWS::SageMaker::Cluster` resource: the group wires itself (execution role and its grants,
+ * lifecycle scripts, network) and renders its entry of `InstanceGroups`, which the cluster
+ * collects at synth time. Its only resource of its own is the optional wait for capacity.
  */
 export class InstanceGroup extends Construct {
   /** The instance group's name. */
   public readonly instanceGroupName: string;
 
-  /** The settings the group was created with. */
-  public readonly options: InstanceGroupOptions;
+  /** The IAM role of the group's nodes (its `executionRole`, or the cluster's). */
+  public readonly role: iam.IRole;
 
   /**
-   * The `Custom::HyperPodCapacity` resource that completes once the group has
-   * `waitForCapacity` Running nodes: make resources that need the nodes depend on it
-   * (`helmChart.node.addDependency(group.capacityReady)`). Its attribute `Running` is the
-   * number of Running nodes it saw.
-   *
-   * @default - undefined unless `waitForCapacity` is set
+   * Complete once the group has the Running nodes of `waitForCapacity`: make resources that
+   * need the nodes depend on it (`helmChart.node.addDependency(group.capacityReady)`).
+   * Without `waitForCapacity`, it stands for the cluster resource alone: its deployment
+   * finishes while nodes may still be provisioning.
    */
-  public readonly capacityReady?: CustomResource;
+  public readonly capacityReady: IDependable;
 
   constructor(scope: Construct, id: string, props: InstanceGroupProps) {
     super(scope, id);
-    const { cluster, ...options } = props;
-    this.instanceGroupName = options.instanceGroupName ?? defaultGroupName(id);
-    this.options = { ...options, instanceGroupName: this.instanceGroupName };
-    throwIfProblems(this, validateInstanceGroup(this.options));
-    cluster._registerInstanceGroup(this);
-    if (options.waitForCapacity !== undefined) {
-      // Not 'WaitForCapacity': a new logical id, so that a stack that had a provider per timeout
-      // gets a new resource rather than a ServiceToken change, which CloudFormation refuses.
-      this.capacityReady = new CapacityWait(this, 'CapacityReady', {
-        clusterName: cluster.clusterName,
-        cluster: cluster.resource,
-        clusterConfig: cluster._groupsFingerprint(),
+    const { cluster, ...rest } = props;
+    const host = groupHostOf(cluster, this);
+    this.instanceGroupName = rest.instanceGroupName ?? defaultGroupName(id);
+    const options: InstanceGroupOptions = { ...rest, instanceGroupName: this.instanceGroupName };
+    throwIfProblems(this, [...validateInstanceGroup(options), ...checkScaleDownUsed(options, host.scaleDownEnabled)]);
+    // the name is checked first, then the group wires itself; the cluster reads the entries at synth
+    let entry: Record<string, unknown> = {};
+    host.addGroup({
+      instanceGroupName: this.instanceGroupName,
+      construct: this,
+      render: () => entry,
+      scaleDown: () => renderScaleDownGroup(options),
+    });
+    const wired = this.wire(host, options);
+    entry = wired.entry;
+    this.role = wired.role;
+
+    const ready = new DependencyGroup();
+    if (options.waitForCapacity) {
+      ready.add(new CapacityWait(this, 'CapacityReady', {
+        clusterName: host.clusterName,
+        cluster: host.clusterResource,
+        clusterConfig: host.groupsFingerprint(),
         instanceGroupName: this.instanceGroupName,
-        runningNodes: options.waitForCapacity,
-        timeout: options.waitForCapacityTimeout,
-        maxFailures: options.waitForCapacityMaxFailures,
-      }).resource;
+        ...options.waitForCapacity,
+      }).resource);
+    } else {
+      ready.add(host.clusterResource);
     }
+    this.capacityReady = ready;
   }
+
+  /** Chooses the role, grants it what the nodes need, binds the scripts and renders the group. */
+  private wire(host: GroupHost, options: InstanceGroupOptions): { role: iam.IRole; entry: Record<string, unknown> } {
+    const name = this.instanceGroupName;
+    const role = options.executionRole ?? host.defaultExecutionRole;
+    const binding = host.bindScripts(options.lifecycleScripts ?? host.defaultLifecycleScripts);
+    // every role gets what the default role gets (once each), or a warning when it cannot be changed
+    const network = { vpcId: host.vpc.vpcId, subnetIds: host.subnetIds, securityGroupIds: host.securityGroupIds };
+    host.roleGrants.grantNode(role, network, host.eksClusterArn);
+    host.roleGrants.grantLifecycle(role, binding);
+    const override = this.overrideNetwork(host, options, role);
+    if (options.ebsVolumeKmsKey) host.roleGrants.grantVolumeKey(role, options.ebsVolumeKmsKey, name, 'ebsVolumeKmsKey');
+    if (options.rootVolumeKmsKey) host.roleGrants.grantVolumeKey(role, options.rootVolumeKmsKey, name, 'rootVolumeKmsKey');
+    return {
+      role,
+      entry: renderInstanceGroup(options, {
+        executionRoleArn: role.roleArn,
+        lifecycle: binding.config,
+        overrideVpcConfig: override,
+        ebsVolumeKmsKeyId: options.ebsVolumeKmsKey?.keyArn,
+        rootVolumeKmsKeyId: options.rootVolumeKmsKey?.keyArn,
+      }),
+    };
+  }
+
+  /** The group's own subnets or security groups (`OverrideVpcConfig`), and the role's grant on them. */
+  private overrideNetwork(host: GroupHost, options: InstanceGroupOptions, role: iam.IRole): OverrideVpcConfig | undefined {
+    const { vpcSubnets, securityGroups } = options;
+    if (!vpcSubnets && !securityGroups) return undefined;
+    const subnets = vpcSubnets
+      ? selectPrivateSubnets(host.vpc, vpcSubnets, groupSubnetsProp(this.instanceGroupName))
+      : { subnetIds: host.subnetIds, problems: [] };
+    throwIfProblems(this, subnets.problems);
+    warnAboutImportedSecurityGroups(this, `instance group '${this.instanceGroupName}': securityGroups`, securityGroups ?? [], host.eksSecurityGroup);
+    const network = {
+      vpcId: host.vpc.vpcId,
+      subnetIds: subnets.subnetIds,
+      securityGroupIds: securityGroups ? securityGroups.map((sg) => sg.securityGroupId) : host.securityGroupIds,
+    };
+    host.roleGrants.grantNetwork(role, this, this.instanceGroupName, network);
+    return { subnetIds: network.subnetIds, securityGroupIds: network.securityGroupIds };
+  }
+}
+
+/** A group's own subnets and security groups. */
+interface OverrideVpcConfig {
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
 }
 
 /** `Workers_A` -> `workers-a`: a valid group name from a construct id. */

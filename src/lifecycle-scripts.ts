@@ -1,11 +1,9 @@
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { IConstruct } from 'constructs';
 import { throwIfProblems } from './private/errors';
+import { bindBucket, LifecycleScriptsBinding, LifecycleScriptsHost, LifecycleScriptsSource } from './private/lifecycle-binding';
 import { checkBucketKeys, checkScriptFolder } from './private/lifecycle-checks';
-import { lifecycleReadStatements } from './private/permissions';
 
 /**
  * Options for lifecycle scripts deployed from a local folder.
@@ -19,30 +17,12 @@ export interface LifecycleScriptsAssetOptions {
 }
 
 /**
- * Where an instance group's lifecycle scripts come from, as rendered into `LifeCycleConfig`.
- */
-export interface LifecycleScriptsConfig {
-  /** The S3 URI of the folder that holds the scripts (`SourceS3Uri`). */
-  readonly sourceS3Uri: string;
-  /** The entry-point script, relative to `sourceS3Uri` (`OnCreate`). */
-  readonly onCreate: string;
-}
-
-/**
- * What a lifecycle script source needs from the cluster it is used in.
- *
- * @internal
- */
-export interface LifecycleScriptsHost extends IConstruct {
-  /** Deploys a local folder under a content-hashed prefix of the cluster's own bucket. */
-  _deployFolder(folder: string): { bucket: s3.IBucket; prefix: string };
-}
-
-/**
  * Lifecycle scripts of an instance group: from a local folder (deployed as an S3 asset),
- * from an existing bucket, or the default EKS script that ships with this library.
+ * from an existing bucket, or the default EKS script that ships with this library. Created
+ * only by these factories (a source of another kind can be deployed to a bucket and used
+ * with `fromBucket`).
  */
-export abstract class LifecycleScripts {
+export class LifecycleScripts {
   /**
    * Scripts in a local folder. At synth time the folder and the `onCreate` file must exist
    * and every `*.sh` file must pass `bash -n`. The folder is deployed to a bucket the
@@ -52,7 +32,7 @@ export abstract class LifecycleScripts {
    * @param folder path of the folder
    */
   public static fromAsset(folder: string, options: LifecycleScriptsAssetOptions): LifecycleScripts {
-    return new AssetLifecycleScripts(folder, options.onCreate);
+    return new LifecycleScripts(new AssetSource(folder, options.onCreate));
   }
 
   /**
@@ -65,7 +45,7 @@ export abstract class LifecycleScripts {
    * @param onCreate the entry-point script, relative to the prefix
    */
   public static fromBucket(bucket: s3.IBucket, prefix: string, onCreate: string): LifecycleScripts {
-    return new BucketLifecycleScripts(bucket, prefix, onCreate);
+    return new LifecycleScripts(new BucketSource(bucket, prefix, onCreate));
   }
 
   /**
@@ -75,64 +55,41 @@ export abstract class LifecycleScripts {
    * CloudWatch, then exits non-zero.
    */
   public static defaultEks(): LifecycleScripts {
-    return new AssetLifecycleScripts(DEFAULT_EKS_FOLDER, 'on_create.sh');
+    return new LifecycleScripts(new AssetSource(DEFAULT_EKS_FOLDER, 'on_create.sh'));
   }
+
+  private constructor(private readonly source: LifecycleScriptsSource) {}
 
   /**
    * Makes the scripts available to a cluster and returns the `LifeCycleConfig` values.
    *
    * @internal
    */
-  public abstract _bind(host: LifecycleScriptsHost): LifecycleScriptsBinding;
-}
-
-/**
- * The scripts as bound to one cluster.
- *
- * @internal
- */
-export interface LifecycleScriptsBinding {
-  readonly config: LifecycleScriptsConfig;
-  /** Grants a role what it needs to read the scripts. */
-  grantRead(role: iam.IRole): void;
+  public _bind(host: LifecycleScriptsHost): LifecycleScriptsBinding {
+    return this.source.bind(host);
+  }
 }
 
 const DEFAULT_EKS_FOLDER = path.join(__dirname, '..', 'lifecycle', 'eks');
 
-class AssetLifecycleScripts extends LifecycleScripts {
-  constructor(private readonly folder: string, private readonly onCreate: string) {
-    super();
-  }
+class AssetSource implements LifecycleScriptsSource {
+  constructor(private readonly folder: string, private readonly onCreate: string) {}
 
-  public _bind(host: LifecycleScriptsHost): LifecycleScriptsBinding {
-    checkScriptFolder(host, this.folder, this.onCreate);
-    const { bucket, prefix } = host._deployFolder(this.folder);
+  public bind(host: LifecycleScriptsHost): LifecycleScriptsBinding {
+    checkScriptFolder(host.scope, this.folder, this.onCreate);
+    const { bucket, prefix } = host.deployFolder(this.folder);
     return bindBucket(bucket, prefix, this.onCreate);
   }
 }
 
-class BucketLifecycleScripts extends LifecycleScripts {
-  constructor(private readonly bucket: s3.IBucket, private readonly prefix: string, private readonly onCreate: string) {
-    super();
-  }
+class BucketSource implements LifecycleScriptsSource {
+  constructor(private readonly bucket: s3.IBucket, private readonly prefix: string, private readonly onCreate: string) {}
 
-  public _bind(host: LifecycleScriptsHost): LifecycleScriptsBinding {
-    throwIfProblems(host, checkBucketKeys(this.prefix, this.onCreate));
+  public bind(host: LifecycleScriptsHost): LifecycleScriptsBinding {
+    throwIfProblems(host.scope, checkBucketKeys(this.prefix, this.onCreate));
     const prefix = Token.isUnresolved(this.prefix) || this.prefix === '' || this.prefix.endsWith('/')
       ? this.prefix
       : `${this.prefix}/`;
     return bindBucket(this.bucket, prefix, this.onCreate);
   }
-}
-
-function bindBucket(bucket: s3.IBucket, prefix: string, onCreate: string): LifecycleScriptsBinding {
-  return {
-    config: { sourceS3Uri: `s3://${bucket.bucketName}/${prefix}`, onCreate },
-    grantRead: (role) => {
-      for (const statement of lifecycleReadStatements(bucket.bucketArn, prefix)) {
-        role.addToPrincipalPolicy(statement);
-      }
-      bucket.encryptionKey?.grantDecrypt(role);
-    },
-  };
 }

@@ -12,11 +12,11 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HyperPodEksCluster, HyperPodEksClusterProps, InstanceGroupOptions, InstanceType, LifecycleScripts } from '../src';
 import { testStack } from './support/stacks';
+import { MESSAGE_BUDGET_CHARS } from '../src/contract/problems';
+import { parseCapacityProperties } from '../src/handlers/capacity';
+import { parsePreflightProperties } from '../src/handlers/preflight';
+import { parseProperties } from '../src/handlers/scale-down/properties';
 import { HyperPodValidationError } from '../src/private/errors';
-import { parsePreflightProperties } from '../src/private/preflight/handler';
-import { parseCapacityProperties } from '../src/private/scale-down/capacity';
-import { parseProperties } from '../src/private/scale-down/properties';
-import { MESSAGE_BUDGET_CHARS } from '../src/private/scale-down/response';
 
 const group: InstanceGroupOptions = { instanceGroupName: 'workers', instanceType: InstanceType.ML_T3_MEDIUM, instanceCount: 1 };
 const env = { account: '123456789012', region: 'us-east-1' };

@@ -5,10 +5,10 @@
 import { invokeBundled } from './support/bundled-handlers';
 import { FakeSageMaker, makeNodes } from './support/fake-sagemaker';
 import { runProvider, RunOptions } from './support/scale-down-driver';
-import { assess, countByStatus, failureMessage, lifecycleLogGroup, parseCapacityProperties } from '../src/private/scale-down/capacity';
-import { isCapacityComplete, onCapacityEvent } from '../src/private/scale-down/capacity-handler';
-import type { ScaleDownRequest } from '../src/private/scale-down/handler';
-import { CAPACITY_RESOURCE_TYPE } from '../src/private/scale-down/types';
+import { CAPACITY_RESOURCE_TYPE } from '../src/contract/capacity';
+import { assess, countByStatus, failureMessage, lifecycleLogGroup } from '../src/domain/capacity';
+import { isCapacityComplete, onCapacityEvent, parseCapacityProperties } from '../src/handlers/capacity';
+import { type HandlerRequest } from '../src/handlers/request';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 const T0_SECONDS = T0 / 1000;
@@ -24,7 +24,7 @@ async function start(nodes: ReturnType<typeof makeNodes>, targetCount = nodes.le
   return fake;
 }
 
-function capacityEvent(extra: Record<string, unknown> = {}, type = 'Create'): ScaleDownRequest {
+function capacityEvent(extra: Record<string, unknown> = {}, type = 'Create'): HandlerRequest {
   return {
     RequestType: type,
     ResourceType: CAPACITY_RESOURCE_TYPE,
@@ -49,7 +49,7 @@ function pollingClock(): () => number {
   return () => (t += 30_000);
 }
 
-function run(f: FakeSageMaker, event: ScaleDownRequest, options: RunOptions = {}) {
+function run(f: FakeSageMaker, event: HandlerRequest, options: RunOptions = {}) {
   return runProvider(f, event, { handlers: { onEvent: onCapacityEvent, isComplete: isCapacityComplete }, now: pollingClock(), ...options });
 }
 
@@ -205,7 +205,7 @@ test('the bundled Lambda entries route Custom::HyperPodCapacity to the capacity 
   const event = capacityEvent();
   const first = await invokeBundled('on-event', f, event);
   expect(first).toMatchObject({ PhysicalResourceId: 'demo/worker/capacity', Data: { StartedAt: expect.any(String) } });
-  const done = await invokeBundled('is-complete', f, { ...event, ...first } as ScaleDownRequest);
+  const done = await invokeBundled('is-complete', f, { ...event, ...first } as HandlerRequest);
   expect(done).toEqual({ IsComplete: true, Data: { Running: '2' } });
   expect(f.calls.ListClusterEvents).toBe(1);
 });

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnWaitConditionHandle, Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { InstanceType } from '../src';
 import { testCluster } from './support/stacks';
@@ -13,9 +13,8 @@ function sageMakerActions(template: Template): string[][] {
 }
 
 describe('wait for capacity in the template', () => {
-  const { stack, cluster } = testCluster({ instanceGroups: [{ ...GROUP, waitForCapacity: 2 }] });
+  const { stack, cluster } = testCluster({ instanceGroups: [{ ...GROUP, waitForCapacity: { runningNodes: 2 } }] });
   const template = Template.fromStack(stack);
-  const group = cluster.instanceGroups[0];
 
   test('one Custom::HyperPodCapacity per waiting group, on the shared provider, after the cluster', () => {
     template.resourceCountIs('Custom::HyperPodCapacity', 1);
@@ -30,8 +29,19 @@ describe('wait for capacity in the template', () => {
     const [clusterId] = Object.keys(template.findResources('AWS::SageMaker::Cluster'));
     const wait = Object.values(template.findResources('Custom::HyperPodCapacity'))[0];
     expect(wait.DependsOn).toContain(clusterId);
-    expect(group.capacityReady).toBeDefined();
-    expect(stack.resolve(group.capacityReady!.getAttString('Running'))).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Running'] });
+  });
+
+  test('capacityReady stands for the wait; without a wait, for the cluster resource', () => {
+    const dependsOn = (wait?: { runningNodes: number }) => {
+      const { stack: s, cluster: c } = testCluster({ instanceGroups: [{ ...GROUP, waitForCapacity: wait }] });
+      new CfnWaitConditionHandle(s, 'NeedsNodes').node.addDependency(c.instanceGroups[0].capacityReady);
+      const t = Template.fromStack(s);
+      return { dependsOn: t.findResources('AWS::CloudFormation::WaitConditionHandle').NeedsNodes.DependsOn, t };
+    };
+    const waiting = dependsOn({ runningNodes: 1 });
+    expect(waiting.dependsOn).toEqual(Object.keys(waiting.t.findResources('Custom::HyperPodCapacity')));
+    const plain = dependsOn(undefined);
+    expect(plain.dependsOn).toEqual(Object.keys(plain.t.findResources('AWS::SageMaker::Cluster')));
   });
 
   test('IAM: events are read only by providers that wait; scale-down keeps its own actions', () => {
@@ -47,7 +57,7 @@ describe('wait for capacity in the template', () => {
   test('a wait alone: the stack\'s one provider, which cannot delete nodes; its timeout is a property', () => {
     const { stack: s } = testCluster({
       scaleDown: { enabled: false },
-      instanceGroups: [{ ...GROUP, waitForCapacity: 1, waitForCapacityTimeout: Duration.minutes(60), waitForCapacityMaxFailures: 0 }],
+      instanceGroups: [{ ...GROUP, waitForCapacity: { runningNodes: 1, timeout: Duration.minutes(60), maxFailures: 0 } }],
     });
     const t = Template.fromStack(s);
     t.hasResourceProperties('Custom::HyperPodCapacity', { RunningNodes: 1, TimeoutSeconds: 3540, MaxFailures: 0 });
@@ -57,7 +67,8 @@ describe('wait for capacity in the template', () => {
 
   test('the wait is updated whenever a group of the cluster changes, so it runs after every cluster update', () => {
     const config = (count: number, type = InstanceType.ML_T3_MEDIUM) => {
-      const { stack: s } = testCluster({ instanceGroups: [{ ...GROUP, instanceCount: count, instanceType: type, waitForCapacity: 1 }] });
+      const group = { ...GROUP, instanceCount: count, instanceType: type, waitForCapacity: { runningNodes: 1 } };
+      const { stack: s } = testCluster({ instanceGroups: [group] });
       return Object.values(Template.fromStack(s).findResources('Custom::HyperPodCapacity'))[0].Properties.ClusterConfig;
     };
     expect(config(2)).toMatch(/^[0-9a-f]{16}$/);
@@ -69,17 +80,16 @@ describe('wait for capacity in the template', () => {
 
 describe('wait for capacity: validation at synth time', () => {
   test.each([
-    [{ waitForCapacity: 3 }, /waitForCapacity must not be above instanceCount 2/],
-    [{ waitForCapacity: 0 }, /waitForCapacity must be an integer from 1/],
-    [{ waitForCapacity: 1.5 }, /waitForCapacity must be an integer/],
-    [{ waitForCapacity: 1, waitForCapacityTimeout: Duration.minutes(61) }, /waitForCapacityTimeout must be from 2 minutes to 1 hour/],
-    [{ waitForCapacity: 1, waitForCapacityTimeout: Duration.seconds(100) }, /waitForCapacityTimeout must be from 2 minutes/],
-    [{ waitForCapacity: 1, waitForCapacityMaxFailures: -1 }, /waitForCapacityMaxFailures must be an integer from 0/],
-    [{ waitForCapacityTimeout: Duration.minutes(10) }, /need waitForCapacity/],
+    [{ runningNodes: 3 }, /waitForCapacity.runningNodes must not be above instanceCount 2/],
+    [{ runningNodes: 0 }, /waitForCapacity.runningNodes must be an integer from 1/],
+    [{ runningNodes: 1.5 }, /waitForCapacity.runningNodes must be an integer/],
+    [{ runningNodes: 1, timeout: Duration.minutes(61) }, /waitForCapacity.timeout must be from 2 minutes to 1 hour/],
+    [{ runningNodes: 1, timeout: Duration.seconds(100) }, /waitForCapacity.timeout must be from 2 minutes/],
+    [{ runningNodes: 1, maxFailures: -1 }, /waitForCapacity.maxFailures must be an integer from 0/],
   ])('%o is refused', (extra, message) => {
     let error: Error | undefined;
     try {
-      testCluster({ instanceGroups: [{ ...GROUP, ...extra }] });
+      testCluster({ instanceGroups: [{ ...GROUP, waitForCapacity: extra }] });
     } catch (e) {
       error = e as Error;
     }

@@ -101,7 +101,7 @@ describe('arguments', () => {
     [['plan', 'demo', '--group', 'worker', '--count', '2.5'], /--count must be an integer of 0 or more, got "2.5"/],
     [['plan', 'demo', '--group', 'worker', '--count', 'three'], /--count must be an integer of 0 or more, got "three"/],
     [['plan', 'demo', '--group', 'worker', '--count', '3', '--remove', 'i-XYZ', 'node-1'],
-      /--remove takes EC2 instance ids \(i- followed by 8 or 17 lowercase hex digits\), got "i-XYZ", "node-1"/],
+      /--remove takes instance ids, each an EC2 instance id: 'i-' and 8 or 17 lowercase hex digits, got "i-XYZ", "node-1"/],
     [['plan', 'demo', '--group', 'worker', '--count', '3', '--remove'], /--remove needs at least one instance id/],
     [['plan', 'demo', '--group', 'worker', '--count', '3', '--order', 'Random'], /--order must be NewestFirst or OldestFirst, got "Random"/],
     [['plan', 'demo', '--group', 'worker', '--count', '3', '--chunk-size', '100'], /--chunk-size must be an integer from 1 to 99, got "100"/],

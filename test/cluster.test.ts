@@ -4,10 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import {
-  CapacityType, DeepHealthCheck, HyperPodEksCluster, InstanceType, LifecycleScripts,
-  NetworkInterfaceType, NodeRecovery, ScaleDownOrder, TaintEffect,
-} from '../src';
+import { CapacityType, DeepHealthCheck, HyperPodEksCluster, InstanceType, LifecycleScripts, NetworkInterfaceType, NodeRecovery, RollingUpdateBatchSize, ScaleDownOrder, TaintEffect } from '../src';
 import { testCluster, testStack } from './support/stacks';
 
 const CLUSTER = 'AWS::SageMaker::Cluster';
@@ -207,8 +204,8 @@ describe('instance group props', () => {
       networkInterfaceType: NetworkInterfaceType.EFA,
       scheduledUpdate: {
         scheduleExpression: 'cron(0 3 ? * SUN *)',
-        maximumBatchSize: { type: 'INSTANCE_COUNT', value: 1 },
-        rollbackMaximumBatchSize: { type: 'CAPACITY_PERCENTAGE', value: 50 },
+        maximumBatchSize: RollingUpdateBatchSize.instances(1),
+        rollbackMaximumBatchSize: RollingUpdateBatchSize.percentage(50),
         waitInterval: Duration.minutes(5),
         rollbackAlarmNames: ['gpu-errors'],
       },

@@ -239,7 +239,7 @@ describe('Helm chart', () => {
       helmChart: {
         source: HelmChartSource.fromRepository('oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts', 'hyperpod-helm-chart', '0.1.0'),
         release: 'hyperpod',
-        namespace: 'hyperpod-system',
+        releaseNamespace: 'hyperpod-system',
         wait: true,
         disabledSubCharts: ['mlflow'],
         values: { 'global': { extra: 1 }, 'mlflow': { enabled: true }, 'health-monitoring-agent': { region: 'eu-west-1' } },

@@ -6,11 +6,11 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { invokeBundled } from './support/bundled-handlers';
 import { FakeEks, FakeEksOptions } from './support/fake-eks';
 import { driveProvider, ProviderRun, standInClientConfig } from './support/scale-down-driver';
-import { compareVersions, parseVersion, SUPPORTED_KUBERNETES_VERSIONS } from '../src/private/preflight/checks';
-import { AwsEksApi } from '../src/private/preflight/eks';
-import { isPreflightComplete, onPreflightEvent, PreflightContext } from '../src/private/preflight/handler';
-import { PREFLIGHT_RESOURCE_TYPE } from '../src/private/preflight/types';
-import type { ScaleDownRequest } from '../src/private/scale-down/handler';
+import { PREFLIGHT_RESOURCE_TYPE } from '../src/contract/preflight';
+import { AwsEksApi } from '../src/domain/eks';
+import { compareVersions, parseVersion, SUPPORTED_KUBERNETES_VERSIONS } from '../src/domain/preflight-checks';
+import { isPreflightComplete, onPreflightEvent, PreflightContext } from '../src/handlers/preflight';
+import { type HandlerRequest } from '../src/handlers/request';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -62,7 +62,7 @@ function testClient(f: FakeEks, overrides: { maxAttempts?: number } = {}): EKSCl
   return new EKSClient(standInClientConfig(f.url, overrides));
 }
 
-function preflightEvent(extra: Record<string, unknown> = {}, type = 'Create'): ScaleDownRequest {
+function preflightEvent(extra: Record<string, unknown> = {}, type = 'Create'): HandlerRequest {
   return {
     RequestType: type,
     ResourceType: PREFLIGHT_RESOURCE_TYPE,
@@ -80,7 +80,7 @@ function preflightEvent(extra: Record<string, unknown> = {}, type = 'Create'): S
 }
 
 /** onEvent once, then isComplete until it settles; onEvent at T0, each poll 30 s later (the Provider's interval). */
-async function run(f: FakeEks, event: ScaleDownRequest, options: { maxPolls?: number; client?: EKSClient } = {}): Promise<ProviderRun> {
+async function run(f: FakeEks, event: HandlerRequest, options: { maxPolls?: number; client?: EKSClient } = {}): Promise<ProviderRun> {
   const logs: Array<Record<string, unknown>> = [];
   const client = options.client ?? testClient(f);
   let t = T0 - 30_000;
@@ -338,7 +338,7 @@ describe('bundled handlers in a child node process (SDK defaults + AWS_ENDPOINT_
     const event = preflightEvent();
     const first = await invokeBundled('on-event', undefined, event, env);
     expect(first).toEqual({ PhysicalResourceId: 'ml-eks/preflight', Data: expect.objectContaining({ Done: 'true', KubernetesVersion: '1.31' }) });
-    expect(await invokeBundled('is-complete', undefined, { ...event, ...first } as ScaleDownRequest, env)).toEqual({ IsComplete: true });
+    expect(await invokeBundled('is-complete', undefined, { ...event, ...first } as HandlerRequest, env)).toEqual({ IsComplete: true });
     expect(f.calls).toEqual({ DescribeCluster: 1, ListAddons: 1, DescribeAddon: 2 });
     f.authenticationMode = 'CONFIG_MAP';
     expect(await invokeBundled('on-event', undefined, event, env)).toEqual({ error: failureOf(PROBLEM.configMap) });

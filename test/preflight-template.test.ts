@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { testCluster, testStack } from './support/stacks';
-import { DEFAULT_PREFLIGHT_TIMEOUT, PreflightCheck } from '../src/private/preflight/preflight-resource';
+import { DEFAULT_TIMEOUT_SECONDS } from '../src/contract/resources';
+import { PreflightCheck } from '../src/private/custom-resources/preflight-resource';
 
 /** Every IAM statement of the stack that names an EKS action. */
 function eksStatements(template: Template): any[] {
@@ -33,7 +34,7 @@ describe('preflight check in the template', () => {
       ServiceToken: scaleDown.Properties.ServiceToken,
       EksClusterName: 'ml-eks',
       RequirePodIdentityAgent: 'false',
-      TimeoutSeconds: DEFAULT_PREFLIGHT_TIMEOUT.toSeconds() - 60, // 540: a minute before the timeout
+      TimeoutSeconds: DEFAULT_TIMEOUT_SECONDS.preflight - 60, // 540: a minute before the timeout
     });
     expect(stack.resolve(check.resource.ref)).toEqual({ Ref: expect.any(String) });
   });

@@ -4,7 +4,7 @@
  */
 import { FakeSageMaker, makeNodes } from './support/fake-sagemaker';
 import { testClient } from './support/scale-down-driver';
-import { ClusterMissingError, EventsUnavailableError, SageMakerHyperPodApi } from '../src/private/scale-down/sagemaker';
+import { ClusterMissingError, EventsUnavailableError, SageMakerHyperPodApi } from '../src/domain/sagemaker';
 
 let fake: FakeSageMaker;
 let api: SageMakerHyperPodApi;

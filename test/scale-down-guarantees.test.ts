@@ -13,8 +13,9 @@
 import { SageMakerClient, SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
 import { FakeNode, FakeSageMaker, TEST_STACK_ID } from './support/fake-sagemaker';
 import { request, update } from './support/scale-down-driver';
-import { HandlerContext, isComplete, onEvent, ScaleDownRequest } from '../src/private/scale-down/handler';
-import { SageMakerHyperPodApi } from '../src/private/scale-down/sagemaker';
+import { SageMakerHyperPodApi } from '../src/domain/sagemaker';
+import { HandlerContext, HandlerRequest } from '../src/handlers/request';
+import { isComplete, onEvent } from '../src/handlers/scale-down/handler';
 
 /**
  * The fixed seed. 6 was picked among 0-10 because its 1,500 scenarios reproduced every bug
@@ -359,7 +360,7 @@ function forwardProps(sc: Scenario): { oldGroups: Props[]; newGroups: Props[] } 
   };
 }
 
-function buildRequest(sc: Scenario): ScaleDownRequest {
+function buildRequest(sc: Scenario): HandlerRequest {
   const { oldGroups, newGroups } = forwardProps(sc);
   const extra = sc.timeoutSeconds === undefined ? {} : { TimeoutSeconds: String(sc.timeoutSeconds) };
   switch (sc.kind) {
@@ -406,7 +407,7 @@ function asCount(raw: unknown): number | undefined {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
-function expectationOf(sc: Scenario, event: ScaleDownRequest): Expectation {
+function expectationOf(sc: Scenario, event: HandlerRequest): Expectation {
   const bound = new Map<string, number>();
   const exact = new Map<string, number>();
   const chunk = new Map<string, number>();
@@ -528,7 +529,7 @@ interface RunRecord {
   readonly logs: Array<Record<string, unknown>>;
 }
 
-async function drive(sc: Scenario, fake: FakeSageMaker, event: ScaleDownRequest): Promise<RunRecord> {
+async function drive(sc: Scenario, fake: FakeSageMaker, event: HandlerRequest): Promise<RunRecord> {
   const client = clientFor(fake);
   const api = new SageMakerHyperPodApi(client);
   const logs: Array<Record<string, unknown>> = [];
@@ -615,7 +616,7 @@ async function drive(sc: Scenario, fake: FakeSageMaker, event: ScaleDownRequest)
       clock += 5_000;
     }
     const first = await invoke('onEvent', () => onEvent(event, ctx(f.deletesPerInvocation)));
-    const next: ScaleDownRequest = { ...event, ...first };
+    const next: HandlerRequest = { ...event, ...first };
     while (polls < MAX_POLLS) {
       polls++;
       clock += POLL_MS;
@@ -724,7 +725,7 @@ interface Figures {
   maxMessage: number;
 }
 
-function check(sc: Scenario, event: ScaleDownRequest, fake: FakeSageMaker, run: RunRecord, ex: Expectation, fig: Figures): Violation[] {
+function check(sc: Scenario, event: HandlerRequest, fake: FakeSageMaker, run: RunRecord, ex: Expectation, fig: Figures): Violation[] {
   const out: Violation[] = [];
   const fail = (guarantee: string, detail: string) => out.push({ index: sc.index, seed: sc.seed, guarantee, detail });
   const groupOf = new Map<string, string>();

@@ -1,8 +1,9 @@
 import { invokeBundled } from './support/bundled-handlers';
 import { FakeNode, FakeSageMaker, FakeSageMakerOptions, makeNodes } from './support/fake-sagemaker';
 import { ProviderRun, request, runProvider, testClient, update } from './support/scale-down-driver';
-import { onEvent, physicalId, ScaleDownRequest } from '../src/private/scale-down/handler';
-import { SageMakerHyperPodApi } from '../src/private/scale-down/sagemaker';
+import { SageMakerHyperPodApi } from '../src/domain/sagemaker';
+import { HandlerRequest } from '../src/handlers/request';
+import { onEvent, physicalId } from '../src/handlers/scale-down/handler';
 
 type NodeSpec = Omit<FakeNode, 'vanishAtListing'>;
 
@@ -520,7 +521,7 @@ describe('bundled handlers in a child node process (SDK defaults + AWS_ENDPOINT_
     expect(first.PhysicalResourceId).toMatch(/^demo\//);
     let result: Record<string, unknown> = {};
     for (let poll = 0; poll < 5 && result.IsComplete !== true; poll++) {
-      result = await invoke('is-complete', f, { ...event, ...first } as ScaleDownRequest);
+      result = await invoke('is-complete', f, { ...event, ...first } as HandlerRequest);
     }
     expect(result).toMatchObject({ IsComplete: true });
     expect(first.Data).toMatchObject({ 'Removed': '2', 'Removed.worker': '2' });
@@ -531,7 +532,7 @@ describe('bundled handlers in a child node process (SDK defaults + AWS_ENDPOINT_
     const f = await start({ nodes: workers(2) });
     const event = request('Create', [group('worker', 1)]);
     const first = await invoke('on-event', f, event);
-    const done = await invoke('is-complete', f, { ...event, ...first } as ScaleDownRequest);
+    const done = await invoke('is-complete', f, { ...event, ...first } as HandlerRequest);
     expect(first.PhysicalResourceId).toMatch(/^demo\//);
     expect(done).toMatchObject({ IsComplete: true });
     noCalls(f);

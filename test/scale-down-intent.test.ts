@@ -1,5 +1,5 @@
-import { asksForRemoval, assessGroup, GroupIntent, readIntents } from '../src/private/scale-down/intent';
-import { GroupRequest, readPrevious } from '../src/private/scale-down/properties';
+import { asksForRemoval, assessGroup, GroupIntent, GroupRequest, readIntents } from '../src/domain/intent';
+import { readPrevious } from '../src/handlers/scale-down/properties';
 
 const request = (group: string, desiredCount: number, extra: Partial<GroupRequest> = {}): GroupRequest =>
   ({ group, desiredCount, chunkSize: 99, order: 'NewestFirst', drift: 'Refuse', removeNodeIds: [], ...extra });

@@ -1,6 +1,4 @@
-import {
-  BatchDeleteAnswer, ChooseOptions, ChosenNode, choose, chunk, ClusterNode, DeleteBatch, GroupPolicy, interpret, nodeKey,
-} from '../src/private/scale-down/plan';
+import { BatchDeleteAnswer, ChooseOptions, ChosenNode, choose, chunk, ClusterNode, DeleteBatch, GroupPolicy, interpret, nodeKey } from '../src/domain/plan';
 
 /** The old "keep N nodes" form: an unbounded budget held back by `keep`. */
 type Policy = Omit<GroupPolicy, 'group' | 'budget' | 'keep'> & { desiredCount: number; budget?: number };

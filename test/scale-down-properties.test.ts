@@ -1,5 +1,6 @@
-import { parseProperties } from '../src/private/scale-down/properties';
-import { boundedData, boundedMessage } from '../src/private/scale-down/response';
+import { boundedMessage } from '../src/contract/problems';
+import { boundedData } from '../src/handlers/response';
+import { parseProperties } from '../src/handlers/scale-down/properties';
 
 describe('parseProperties', () => {
   test('reads strings back into numbers and applies defaults', () => {

@@ -73,8 +73,7 @@ describe('scale-down custom resource in the template', () => {
       c.addInstanceGroup('W', {
         instanceType: InstanceType.ML_T3_MEDIUM,
         instanceCount: 2,
-        waitForCapacity: 1,
-        waitForCapacityTimeout: waitTimeout,
+        waitForCapacity: { runningNodes: 1, timeout: waitTimeout },
         scaleDown: { order, chunkSize: 10, drift: DriftPolicy.REMOVE_EXTRA_NODES },
       });
       const t = Template.fromStack(env.stack);

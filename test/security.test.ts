@@ -68,7 +68,7 @@ describe('cdk-nag suppressions hide only the library\'s own findings', () => {
 
   test('every IAM suppression names its findings, once per resource, and each reason names the actions it covers', () => {
     const { stack, eksCluster } = testStack();
-    new HyperPodEksCluster(stack, 'HyperPod', { eksCluster, instanceGroups: [{ ...GROUP, waitForCapacity: 1 }] });
+    new HyperPodEksCluster(stack, 'HyperPod', { eksCluster, instanceGroups: [{ ...GROUP, waitForCapacity: { runningNodes: 1 } }] });
     const template = Template.fromStack(stack);
     const perResource = Object.values<any>(template.toJSON().Resources).map((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
     for (const resourceRules of perResource) {

@@ -2,9 +2,7 @@ import { KubectlV32Layer } from '@aws-cdk/lambda-layer-kubectl-v32';
 import { Duration, Lazy, Size, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import {
-  DeepHealthCheck, HyperPodEksCluster, InstanceGroupOptions, InstanceType, TaintEffect,
-} from '../src';
+import { DeepHealthCheck, HyperPodEksCluster, InstanceGroupOptions, InstanceType, RollingUpdateBatchSize, TaintEffect } from '../src';
 import { testStack } from './support/stacks';
 
 const base: InstanceGroupOptions = { instanceGroupName: 'workers', instanceType: InstanceType.ML_T3_MEDIUM, instanceCount: 2 };
@@ -54,15 +52,16 @@ const invalidGroups: Array<[string, Partial<InstanceGroupOptions>, RegExp]> = [
   ['6 security groups', { securityGroups: Array.from({ length: 6 }, () => sg()) }, /securityGroups must have 1-5 security groups \(got 6\)/],
   ['5-field cron', { scheduledUpdate: { scheduleExpression: 'cron(0 3 * * SUN)' } }, /scheduleExpression must be a 6-field cron expression/],
   ['wait interval over an hour', { scheduledUpdate: { scheduleExpression: 'cron(0 3 ? * SUN *)', waitInterval: Duration.hours(2) } }, /waitInterval \(seconds\) must be an integer from 0 to 3600 \(got 7200\)/],
-  ['bad rolling batch type', { scheduledUpdate: { scheduleExpression: 'cron(0 3 ? * SUN *)', maximumBatchSize: { type: 'NODES', value: 1 } } }, /maximumBatchSize.type must be one of INSTANCE_COUNT, CAPACITY_PERCENTAGE \(got "NODES"\)/],
-  ['rolling batch percentage over 100', { scheduledUpdate: { scheduleExpression: 'cron(0 3 ? * SUN *)', maximumBatchSize: { type: 'CAPACITY_PERCENTAGE', value: 150 } } }, /maximumBatchSize.value must be an integer from 1 to 100 \(got 150\)/],
-  ['11 rollback alarms', { scheduledUpdate: { scheduleExpression: 'cron(0 3 ? * SUN *)', rollbackAlarmNames: Array.from({ length: 11 }, (_, i) => `a${i}`) } }, /rollbackAlarmNames must have 1-10 alarm names \(got 11\)/],
+  ['rolling batch of 0 instances', { scheduledUpdate: { scheduleExpression: 'cron(0 3 ? * SUN *)', maximumBatchSize: RollingUpdateBatchSize.instances(0) } }, /maximumBatchSize \(instances\) must be an integer from 1 to 6758 \(got 0\)/],
+  ['rolling batch percentage over 100', { scheduledUpdate: { scheduleExpression: 'cron(0 3 ? * SUN *)', maximumBatchSize: RollingUpdateBatchSize.percentage(150) } }, /maximumBatchSize \(percentage\) must be an integer from 1 to 100 \(got 150\)/],
+  ['rollback batch without a batch', { scheduledUpdate: { scheduleExpression: 'cron(0 3 ? * SUN *)', rollbackMaximumBatchSize: RollingUpdateBatchSize.instances(1) } }, /rollbackMaximumBatchSize needs maximumBatchSize/],
+  ['11 rollback alarms', { scheduledUpdate: { scheduleExpression: 'cron(0 3 ? * SUN *)', rollbackAlarmNames: Array.from({ length: 11 }, (_, i) => `a${i}`) } }, /rollbackAlarms and rollbackAlarmNames must have 1-10 alarms in all \(got 11\)/],
   ['FSx Lustre mount name too long', { fsxLustre: { dnsName: 'fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com', mountName: 'toolongname' } }, /fsxLustre.mountName must be 1-8 letters/],
   ['FSx DNS name not an FSx name', { fsxOpenZfs: { dnsName: 'example.com' } }, /fsxOpenZfs.dnsName must be an FSx DNS name/],
   ['FSx mount path with trailing slash', { fsxOpenZfs: { dnsName: 'fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com', mountPath: '/fsx/' } }, /fsxOpenZfs.mountPath must be an absolute path/],
   ['scale-down chunk size 100', { scaleDown: { chunkSize: 100 } }, /scaleDown.chunkSize must be an integer from 1 to 99 \(got 100\)/],
   ['scale-down chunk size 0', { scaleDown: { chunkSize: 0 } }, /scaleDown.chunkSize must be an integer from 1 to 99 \(got 0\)/],
-  ['removal id of 10 hex digits', { scaleDown: { removeNodeIds: ['i-0123456789'] } }, /removeNodeIds\[0\] must be an EC2 instance id: 'i-' and 8 or 17 hex digits \(got "i-0123456789"\)/],
+  ['removal id of 10 hex digits', { scaleDown: { removeNodeIds: ['i-0123456789'] } }, /removeNodeIds\[0\] must be an EC2 instance id: 'i-' and 8 or 17 lowercase hex digits \(got "i-0123456789"\)/],
   ['removal id in upper case', { scaleDown: { removeNodeIds: ['i-0123ABCD'] } }, /removeNodeIds\[0\] must be an EC2 instance id/],
   ['repeated removal id', { scaleDown: { removeNodeIds: ['i-0123abcd', 'i-0123abcd'] } }, /removeNodeIds must not repeat an id/],
 ];

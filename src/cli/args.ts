@@ -2,8 +2,10 @@
  * Command-line arguments of `hyperpod-cdk`: pure parsing into a typed command, with usage
  * errors that name the argument and say what is expected. No AWS here.
  */
-import { INSTANCE_ID_PATTERN } from '../private/scale-down/plan';
-import { DriftPolicyValue, MAX_INSTANCE_IDS_PER_CALL, ScaleDownOrderValue } from '../private/scale-down/types';
+import {
+  DEFAULT_SCALE_DOWN_ORDER, DRIFT_POLICIES, DriftPolicyValue, INSTANCE_ID_DESCRIPTION, INSTANCE_ID_PATTERN, MAX_INSTANCE_IDS_PER_CALL,
+  SCALE_DOWN_ORDERS, ScaleDownOrderValue,
+} from '../contract/scale-down';
 
 /** The program name in messages and usage. */
 export const PROGRAM = 'hyperpod-cdk';
@@ -84,7 +86,7 @@ const STATUS_HELP = [
 
 const PLAN_HELP = [
   `Usage: ${PROGRAM} plan <cluster> --group G --count N [--previous-count P] [--remove i-... ...]`,
-  `       [--order NewestFirst|OldestFirst] [--chunk-size 1-${MAX_INSTANCE_IDS_PER_CALL}] [--drift Refuse|Remove]`,
+  `       [--order ${SCALE_DOWN_ORDERS.join('|')}] [--chunk-size 1-${MAX_INSTANCE_IDS_PER_CALL}] [--drift ${DRIFT_POLICIES.join('|')}]`,
   '       [--json] [--region R] [--profile P]',
   '',
   'Shows what a deployment that changes instance group G\'s instanceCount from P to N would',
@@ -139,16 +141,18 @@ function integer(flag: string, value: string, min: number, max: number, topic: '
   return n;
 }
 
+/** `value` as one of `choices`, ignoring case, '-' and '_' (the construct's NEWEST_FIRST, newest-first); `aliases` add spellings. */
+function oneOf<T extends string>(flag: string, value: string, choices: readonly T[], aliases: Record<string, T> = {}): T {
+  const key = (v: string) => v.replace(/[-_]/g, '').toLowerCase();
+  const found = choices.find((c) => key(c) === key(value)) ?? aliases[key(value)];
+  if (found === undefined) {
+    throw new UsageError(`${flag} must be ${choices.join(' or ')}, got "${value}"`, 'plan');
+  }
+  return found;
+}
+
 function order(value: string): ScaleDownOrderValue {
-  // Accept the construct's spellings too: NEWEST_FIRST, newest-first.
-  const key = value.replace(/[-_]/g, '').toLowerCase();
-  if (key === 'newestfirst') {
-    return 'NewestFirst';
-  }
-  if (key === 'oldestfirst') {
-    return 'OldestFirst';
-  }
-  throw new UsageError(`--order must be NewestFirst or OldestFirst, got "${value}"`, 'plan');
+  return oneOf('--order', value, SCALE_DOWN_ORDERS);
 }
 
 /**
@@ -252,7 +256,7 @@ export function parseArgs(argv: readonly string[]): Command {
   }
   const invalid = remove.filter((id) => !INSTANCE_ID_PATTERN.test(id));
   if (invalid.length > 0) {
-    throw new UsageError('--remove takes EC2 instance ids (i- followed by 8 or 17 lowercase hex digits), got ' +
+    throw new UsageError(`--remove takes instance ids, each ${INSTANCE_ID_DESCRIPTION}, got ` +
       `${invalid.map((id) => `"${id}"`).join(', ')}`, command);
   }
   const chunkSize = values.get('chunk-size');
@@ -264,20 +268,13 @@ export function parseArgs(argv: readonly string[]): Command {
     group: values.get('group')!,
     count: integer('count', values.get('count')!, 0, Number.MAX_SAFE_INTEGER, command),
     remove: [...new Set(remove)],
-    order: orderValue === undefined ? 'NewestFirst' : order(orderValue),
+    order: orderValue === undefined ? DEFAULT_SCALE_DOWN_ORDER : order(orderValue),
     chunkSize: chunkSize === undefined ? MAX_INSTANCE_IDS_PER_CALL : integer('chunk-size', chunkSize, 1, MAX_INSTANCE_IDS_PER_CALL, command),
     previousCount: previous === undefined ? undefined : integer('previous-count', previous, 0, Number.MAX_SAFE_INTEGER, command),
-    drift: drift(values.get('drift') ?? 'Refuse'),
+    drift: drift(values.get('drift') ?? DRIFT_POLICIES[0]),
   };
 }
 
 function drift(value: string): DriftPolicyValue {
-  const key = value.replace(/[-_]/g, '').toLowerCase();
-  if (key === 'refuse') {
-    return 'Refuse';
-  }
-  if (key === 'remove' || key === 'removeextranodes') {
-    return 'Remove';
-  }
-  throw new UsageError(`--drift must be Refuse or Remove, got "${value}"`, 'plan');
+  return oneOf('--drift', value, DRIFT_POLICIES, { removeextranodes: 'Remove' }); // the construct's REMOVE_EXTRA_NODES
 }

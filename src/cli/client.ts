@@ -5,7 +5,7 @@
  */
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { RegionMissingError } from './errors';
-import { CLIENT_RETRY_SETTINGS } from '../private/scale-down/sagemaker';
+import { CLIENT_RETRY_SETTINGS } from '../domain/sagemaker';
 
 /** What the command line chooses about the client. */
 export interface ClientOptions {

@@ -3,7 +3,7 @@
  * do about it. Pure: the AWS SDK's errors are recognised by `name` (and `code` for network
  * errors), never by class, so this works the same in the bundle and in tests.
  */
-import { ClusterMissingError } from '../private/scale-down/sagemaker';
+import { ClusterMissingError } from '../domain/sagemaker';
 
 /** An error whose message is already written for the user (exit code 1). */
 export class CliError extends Error {

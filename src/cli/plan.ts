@@ -5,11 +5,11 @@
  */
 import { CliError } from './errors';
 import { isoTime, jsonTime, oneLine, plural, table } from './text';
-import { asksForRemoval, readIntents } from '../private/scale-down/intent';
-import { chunk, Choice, ClusterNode, DeleteBatch, nodeKey } from '../private/scale-down/plan';
-import { ClusterMissingError, HyperPodApi } from '../private/scale-down/sagemaker';
-import { assessAll, surveyGroups } from '../private/scale-down/survey';
-import { DriftPolicyValue, ScaleDownOrderValue } from '../private/scale-down/types';
+import { DriftPolicyValue, ScaleDownOrderValue } from '../contract/scale-down';
+import { asksForRemoval, readIntents } from '../domain/intent';
+import { chunk, Choice, ClusterNode, DeleteBatch, nodeKey } from '../domain/plan';
+import { ClusterMissingError, HyperPodApi } from '../domain/sagemaker';
+import { assessAll, surveyGroups } from '../domain/survey';
 
 /** What `plan` asks for (the construct's `instanceCount` and `scaleDown` options of one group). */
 export interface PlanRequest {

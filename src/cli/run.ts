@@ -7,7 +7,7 @@ import { ClientFactory, createCliClient, resolveRegion } from './client';
 import { explain } from './errors';
 import { formatPlan, gatherPlan, planErrorMessage, planJson } from './plan';
 import { formatStatus, gatherStatus, statusJson } from './status';
-import { SageMakerHyperPodApi } from '../private/scale-down/sagemaker';
+import { SageMakerHyperPodApi } from '../domain/sagemaker';
 
 /** Exit codes. */
 export const EXIT_OK = 0;

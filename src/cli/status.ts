@@ -3,9 +3,9 @@
  * render it as text (`formatStatus`) or as a stable JSON document (`statusJson`), both pure.
  */
 import { isoTime, jsonTime, oneLine, plural, table } from './text';
-import { countByStatus, formatCounts, NODE_STATUSES } from '../private/scale-down/capacity';
-import { ClusterNode, nodeKey } from '../private/scale-down/plan';
-import { ClusterEvent, ClusterMissingError, ClusterView, EventsUnavailableError, HyperPodApi } from '../private/scale-down/sagemaker';
+import { countByStatus, formatCounts, NODE_STATUSES } from '../domain/capacity';
+import { ClusterNode, nodeKey } from '../domain/plan';
+import { ClusterEvent, ClusterMissingError, ClusterView, EventsUnavailableError, HyperPodApi } from '../domain/sagemaker';
 
 /** Nodes that are not Running shown in the text form (JSON has all of them). */
 export const MAX_ATTENTION_LINES = 10;

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { formatProblems } from '../contract/problems';
 
 /**
  * The one error this library throws for bad input. Its message names the construct, and
@@ -6,7 +7,7 @@ import { IConstruct } from 'constructs';
  */
 export class HyperPodValidationError extends Error {
   constructor(scope: IConstruct, public readonly problems: string[]) {
-    super(`${scope.node.path}: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(formatProblems(`${scope.node.path}: invalid configuration:`, problems));
     this.name = 'HyperPodValidationError';
   }
 }

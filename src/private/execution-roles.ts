@@ -3,9 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, Dependable, IConstruct } from 'constructs';
 import { ExecutionPolicyPurpose, suppressExecutionPolicyFindings, suppressExecutionRoleFindings } from './cluster-nag';
+import type { LifecycleScriptsBinding } from './lifecycle-binding';
 import { flattenCfnValue, resolveStatement } from './nag';
 import * as perms from './permissions';
-import type { LifecycleScriptsBinding } from '../lifecycle-scripts';
 
 /** The id of the warning about an execution role the construct cannot change (acknowledge it with this id). */
 export const IMMUTABLE_ROLE_WARNING = 'hyperpod-cdk:immutable-execution-role';

@@ -72,6 +72,25 @@ export const CAPACITY_WAIT_ACTIONS = [
   'sagemaker:DescribeClusterEvent',
 ];
 
+/**
+ * What `grantDescribe` gives: the cluster, its nodes and its events, read only (what the
+ * `hyperpod-cdk status` command and the console's cluster page call).
+ */
+export const CLUSTER_DESCRIBE_ACTIONS = [
+  'sagemaker:DescribeCluster',
+  'sagemaker:ListClusterNodes',
+  'sagemaker:DescribeClusterNode',
+  'sagemaker:ListClusterEvents',
+  'sagemaker:DescribeClusterEvent',
+];
+
+/** What `grantNodeOperations` gives: reboot, replace and remove nodes. */
+export const CLUSTER_NODE_OPERATION_ACTIONS = [
+  'sagemaker:BatchRebootClusterNodes',
+  'sagemaker:BatchReplaceClusterNodes',
+  'sagemaker:BatchDeleteClusterNodes',
+];
+
 function ec2Arn(scope: IConstruct, resource: string, resourceName: string): string {
   return Stack.of(scope).formatArn({ service: 'ec2', resource, resourceName });
 }

@@ -1,7 +1,10 @@
 import { SizeRoundingBehavior } from 'aws-cdk-lib';
+import { LifecycleScriptsConfig } from './lifecycle-binding';
+import { DEFAULT_SCALE_DOWN_ORDER, MAX_INSTANCE_IDS_PER_CALL, ScaleDownGroupProperties } from '../contract/scale-down';
 import { CapacityType } from '../enums';
-import type { InstanceGroupOptions, ScheduledUpdate } from '../instance-group';
-import type { LifecycleScriptsConfig } from '../lifecycle-scripts';
+import { InstanceGroupOptions } from '../instance-group-options';
+import { DriftPolicy } from '../scale-down';
+import { RollingUpdateBatchSize, ScheduledUpdate } from '../scheduled-update';
 
 /**
  * Pure mappers from the library's props to the CloudFormation shape of
@@ -83,20 +86,39 @@ function renderKubernetes(group: InstanceGroupOptions): Record<string, unknown> 
   });
 }
 
+/** A group's entry of the `Custom::HyperPodScaleDown` properties: its new count and its policy. */
+export function renderScaleDownGroup(group: InstanceGroupOptions): ScaleDownGroupProperties {
+  const scaleDown = group.scaleDown ?? {};
+  return {
+    InstanceGroupName: group.instanceGroupName!,
+    InstanceCount: group.instanceCount,
+    RemoveNodeIds: scaleDown.removeNodeIds ?? [],
+    Order: scaleDown.order ?? DEFAULT_SCALE_DOWN_ORDER,
+    ChunkSize: scaleDown.chunkSize ?? MAX_INSTANCE_IDS_PER_CALL,
+    Drift: scaleDown.drift ?? DriftPolicy.REFUSE,
+  };
+}
+
 function renderScheduledUpdate(update: ScheduledUpdate): Record<string, unknown> {
-  const batch = (b?: { type: string; value: number }) => (b ? { Type: b.type, Value: b.value } : undefined);
+  const batch = (b?: RollingUpdateBatchSize) => (b ? { Type: b.sizeType, Value: b.value } : undefined);
   const rolling = update.maximumBatchSize
     ? compact({ MaximumBatchSize: batch(update.maximumBatchSize), RollbackMaximumBatchSize: batch(update.rollbackMaximumBatchSize) })
     : undefined;
   const deployment = compact({
     RollingUpdatePolicy: rolling,
     WaitIntervalInSeconds: update.waitInterval?.toSeconds(),
-    AutoRollbackConfiguration: update.rollbackAlarmNames?.map((name) => ({ AlarmName: name })),
+    AutoRollbackConfiguration: rollbackAlarmNames(update)?.map((name) => ({ AlarmName: name })),
   });
   return compact({
     ScheduleExpression: update.scheduleExpression,
     DeploymentConfig: Object.keys(deployment).length > 0 ? deployment : undefined,
   });
+}
+
+/** The alarms, then the names, of a scheduled update; `undefined` when it has neither. */
+function rollbackAlarmNames(update: ScheduledUpdate): string[] | undefined {
+  if (!update.rollbackAlarms && !update.rollbackAlarmNames) return undefined;
+  return [...(update.rollbackAlarms ?? []).map((alarm) => alarm.alarmName), ...(update.rollbackAlarmNames ?? [])];
 }
 
 /** Drops undefined values so the template shows only what was set. */

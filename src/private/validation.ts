@@ -1,7 +1,9 @@
 import { Annotations, Duration, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, QUERY_INTERVAL_SECONDS } from '../contract/resources';
+import { INSTANCE_ID_DESCRIPTION, INSTANCE_ID_PATTERN, MAX_INSTANCE_IDS_PER_CALL } from '../contract/scale-down';
 import { DeepHealthCheck, TaintEffect } from '../enums';
-import type { InstanceGroupOptions } from '../instance-group';
+import { InstanceGroupOptions } from '../instance-group-options';
 
 /**
  * Pure, token-aware validators. Each returns messages that name the prop, show the value
@@ -20,7 +22,6 @@ const EKS_CLUSTER_ARN = /^arn:aws[a-z-]*:eks:[a-z0-9-]+:[0-9]{12}:cluster\/[0-9A
 const K8S_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const K8S_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const CRON_6_FIELDS = /^cron\((\S+\s+){5}\S+\)$/;
-const ROLLING_BATCH_TYPES = ['INSTANCE_COUNT', 'CAPACITY_PERCENTAGE'];
 
 const show = (value: unknown): string => JSON.stringify(value);
 const concrete = (value: unknown): boolean => !Token.isUnresolved(value);
@@ -38,7 +39,7 @@ export function checkName(prop: string, name: string): string[] {
 export function checkProviderTimeout(prop: string, timeout: Duration | undefined): string[] {
   if (!timeout || Token.isUnresolved(timeout.toSeconds())) return [];
   const seconds = timeout.toSeconds();
-  if (seconds < 120 || seconds > 3600 || seconds % 30 !== 0) {
+  if (seconds < MIN_TIMEOUT_SECONDS || seconds > MAX_TIMEOUT_SECONDS || seconds % QUERY_INTERVAL_SECONDS !== 0) {
     return [`${prop} must be from 2 minutes to 1 hour, in whole 30-second steps (got ${timeout.toHumanString()})`];
   }
   return [];
@@ -193,22 +194,23 @@ export function checkScaleDownUsed(group: InstanceGroupOptions, scaleDownEnabled
 }
 
 function checkCapacityWait(group: InstanceGroupOptions, at: (prop: string) => string): string[] {
-  const wanted = group.waitForCapacity;
+  const wait = group.waitForCapacity;
+  if (wait === undefined) return [];
   const problems = [
-    ...checkInteger(at('waitForCapacityMaxFailures'), group.waitForCapacityMaxFailures, 0, 1000),
-    ...checkProviderTimeout(at('waitForCapacityTimeout'), group.waitForCapacityTimeout),
+    ...checkInteger(at('waitForCapacity.runningNodes'), wait.runningNodes, 1, MAX_INSTANCE_COUNT),
+    ...checkInteger(at('waitForCapacity.maxFailures'), wait.maxFailures, 0, 1000),
+    ...checkProviderTimeout(at('waitForCapacity.timeout'), wait.timeout),
   ];
-  if (wanted === undefined) {
-    if (group.waitForCapacityTimeout !== undefined || group.waitForCapacityMaxFailures !== undefined) {
-      problems.push(`${at('waitForCapacityTimeout')} and waitForCapacityMaxFailures need waitForCapacity (the Running nodes to wait for)`);
-    }
-    return problems;
-  }
-  problems.push(...checkInteger(at('waitForCapacity'), wanted, 1, MAX_INSTANCE_COUNT));
+  const wanted = wait.runningNodes;
   if (concrete(wanted) && concrete(group.instanceCount) && wanted > group.instanceCount) {
-    problems.push(`${at('waitForCapacity')} must not be above instanceCount ${group.instanceCount}: the group would never have ${wanted} Running nodes (got ${wanted})`);
+    problems.push(`${at('waitForCapacity.runningNodes')} must not be above instanceCount ${group.instanceCount}: the group would never have ${wanted} Running nodes (got ${wanted})`);
   }
   return problems;
+}
+
+/** How messages name a group's `vpcSubnets`. */
+export function groupSubnetsProp(instanceGroupName: string): string {
+  return `instance group '${instanceGroupName}': vpcSubnets`;
 }
 
 type At = (prop: string) => string;
@@ -337,25 +339,28 @@ function checkScheduledUpdate(group: InstanceGroupOptions, at: At): string[] {
   }
   for (const [name, batch] of [['maximumBatchSize', update.maximumBatchSize], ['rollbackMaximumBatchSize', update.rollbackMaximumBatchSize]] as const) {
     if (!batch) continue;
-    if (concrete(batch.type) && !ROLLING_BATCH_TYPES.includes(batch.type)) {
-      problems.push(`${at(`scheduledUpdate.${name}.type`)} must be one of ${ROLLING_BATCH_TYPES.join(', ')} (got ${show(batch.type)})`);
-    }
-    problems.push(...checkInteger(at(`scheduledUpdate.${name}.value`), batch.value, 1, batch.type === 'CAPACITY_PERCENTAGE' ? 100 : MAX_INSTANCE_COUNT));
+    const percent = batch.sizeType === 'CAPACITY_PERCENTAGE';
+    problems.push(...checkInteger(at(`scheduledUpdate.${name}`) + (percent ? ' (percentage)' : ' (instances)'), batch.value, 1, percent ? 100 : MAX_INSTANCE_COUNT));
+  }
+  if (update.rollbackMaximumBatchSize && !update.maximumBatchSize) {
+    problems.push(`${at('scheduledUpdate.rollbackMaximumBatchSize')} needs maximumBatchSize: CloudFormation takes both in one RollingUpdatePolicy (got no maximumBatchSize)`);
   }
   if (update.waitInterval) {
     problems.push(...checkInteger(at('scheduledUpdate.waitInterval (seconds)'), update.waitInterval.toSeconds(), 0, 3600));
   }
-  problems.push(...checkCount(at('scheduledUpdate.rollbackAlarmNames'), update.rollbackAlarmNames, 1, 10, 'alarm names'));
+  if (update.rollbackAlarms || update.rollbackAlarmNames) {
+    const alarms = [...(update.rollbackAlarms ?? []), ...(update.rollbackAlarmNames ?? [])];
+    problems.push(...checkCount(at('scheduledUpdate.rollbackAlarms and rollbackAlarmNames'), alarms, 1, 10, 'alarms in all'));
+  }
   return problems;
 }
 
 function checkScaleDown(group: InstanceGroupOptions, at: At): string[] {
   const scaleDown = group.scaleDown;
   if (!scaleDown) return [];
-  const problems = checkInteger(at('scaleDown.chunkSize'), scaleDown.chunkSize, 1, 99);
+  const problems = checkInteger(at('scaleDown.chunkSize'), scaleDown.chunkSize, 1, MAX_INSTANCE_IDS_PER_CALL);
   const ids = scaleDown.removeNodeIds ?? [];
-  ids.forEach((id, i) => problems.push(...checkPattern(at(`scaleDown.removeNodeIds[${i}]`), id,
-    /^i-([0-9a-f]{8}|[0-9a-f]{17})$/, "an EC2 instance id: 'i-' and 8 or 17 hex digits")));
+  ids.forEach((id, i) => problems.push(...checkPattern(at(`scaleDown.removeNodeIds[${i}]`), id, INSTANCE_ID_PATTERN, INSTANCE_ID_DESCRIPTION)));
   const concreteIds = ids.filter(concrete);
   if (new Set(concreteIds).size !== concreteIds.length) {
     problems.push(`${at('scaleDown.removeNodeIds')} must not repeat an id (got ${show(ids)})`);

@@ -1,14 +1,14 @@
 /**
- * Runs the bundled Lambda entries (`assets/private/scale-down/<name>.lambda/index.js`) in a
+ * Runs the bundled Lambda entries (`assets/handlers/<name>.lambda/index.js`) in a
  * child node process, the way Lambda would: SDK defaults, with `AWS_ENDPOINT_URL_SAGEMAKER`
  * pointing the client at the SageMaker stand-in (and `env`, e.g. `AWS_ENDPOINT_URL_EKS`, at others).
  */
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ScaleDownRequest } from '../../src/private/scale-down/handler';
+import { type HandlerRequest } from '../../src/handlers/request';
 
-const ASSETS = path.join(__dirname, '..', '..', 'assets', 'private', 'scale-down');
+const ASSETS = path.join(__dirname, '..', '..', 'assets', 'handlers');
 
 function bundle(name: 'on-event' | 'is-complete'): string {
   const file = path.join(ASSETS, `${name}.lambda`, 'index.js');
@@ -23,7 +23,7 @@ function bundle(name: 'on-event' | 'is-complete'): string {
  * @param f the SageMaker stand-in (`undefined`: none)
  * @param env further variables of the child process
  */
-export function invokeBundled(name: 'on-event' | 'is-complete', f: { readonly url: string } | undefined, event: ScaleDownRequest,
+export function invokeBundled(name: 'on-event' | 'is-complete', f: { readonly url: string } | undefined, event: HandlerRequest,
   env: Record<string, string> = {}): Promise<Record<string, unknown>> {
   const script = `require(${JSON.stringify(bundle(name))}).handler(${JSON.stringify(event)})` +
     '.then((r) => process.stdout.write("\\nRESULT " + JSON.stringify(r)), (e) => process.stdout.write("\\nRESULT " + JSON.stringify({ error: e.message })))';

@@ -5,8 +5,10 @@
  */
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { FakeSageMaker, TEST_STACK_ID } from './fake-sagemaker';
-import { HandlerContext, isComplete, IsCompleteResult, onEvent, OnEventResult, ScaleDownRequest } from '../../src/private/scale-down/handler';
-import { CLIENT_RETRY_SETTINGS, SageMakerHyperPodApi } from '../../src/private/scale-down/sagemaker';
+import { SCALE_DOWN_RESOURCE_TYPE } from '../../src/contract/scale-down';
+import { CLIENT_RETRY_SETTINGS, SageMakerHyperPodApi } from '../../src/domain/sagemaker';
+import { HandlerContext, HandlerRequest, IsCompleteResult, OnEventResult } from '../../src/handlers/request';
+import { isComplete, onEvent } from '../../src/handlers/scale-down/handler';
 
 // The SDK warns once that Node 20 support ends; projen tasks set this too.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -64,9 +66,10 @@ const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:x';
  * template's groups (`previous`): without them nothing asks for removal.
  */
 export function request(type: string, groups: Array<Record<string, unknown>>, extra: Record<string, unknown> = {},
-  clusterName = 'demo', previous?: Array<Record<string, unknown>>): ScaleDownRequest {
+  clusterName = 'demo', previous?: Array<Record<string, unknown>>): HandlerRequest {
   return {
     RequestType: type,
+    ResourceType: SCALE_DOWN_RESOURCE_TYPE,
     StackId: TEST_STACK_ID,
     LogicalResourceId: 'ScaleDown',
     RequestId: 'req-1',
@@ -78,14 +81,14 @@ export function request(type: string, groups: Array<Record<string, unknown>>, ex
 
 /** An Update from `previous` groups to `groups` (same cluster, same extra properties). */
 export function update(previous: Array<Record<string, unknown>>, groups: Array<Record<string, unknown>>,
-  extra: Record<string, unknown> = {}): ScaleDownRequest {
+  extra: Record<string, unknown> = {}): HandlerRequest {
   return request('Update', groups, extra, 'demo', previous);
 }
 
 /** A pair of Provider framework handlers over a context of type `C`. */
 export interface ProviderHandlers<C> {
-  onEvent(event: ScaleDownRequest, ctx: C): Promise<OnEventResult>;
-  isComplete(event: ScaleDownRequest, ctx: C): Promise<IsCompleteResult>;
+  onEvent(event: HandlerRequest, ctx: C): Promise<OnEventResult>;
+  isComplete(event: HandlerRequest, ctx: C): Promise<IsCompleteResult>;
 }
 
 /**
@@ -93,12 +96,12 @@ export interface ProviderHandlers<C> {
  * isComplete (with onEvent's output merged into its event) until it settles, throws, or uses
  * up `maxPolls`, which stands for the Provider's totalTimeout.
  */
-export async function driveProvider<C>(event: ScaleDownRequest, ctx: C, handlers: ProviderHandlers<C>, maxPolls: number,
+export async function driveProvider<C>(event: HandlerRequest, ctx: C, handlers: ProviderHandlers<C>, maxPolls: number,
   logs: Array<Record<string, unknown>>): Promise<ProviderRun> {
   let polls = 0;
   try {
     const first = await handlers.onEvent(event, ctx);
-    const next: ScaleDownRequest = { ...event, ...first };
+    const next: HandlerRequest = { ...event, ...first };
     while (polls < maxPolls) {
       polls++;
       const result = await handlers.isComplete(next, ctx);
@@ -117,7 +120,7 @@ export async function driveProvider<C>(event: ScaleDownRequest, ctx: C, handlers
 }
 
 /** Runs the scale-down handlers (or `options.handlers`) against the SageMaker stand-in. */
-export async function runProvider(fake: FakeSageMaker, event: ScaleDownRequest, options: RunOptions = {}): Promise<ProviderRun> {
+export async function runProvider(fake: FakeSageMaker, event: HandlerRequest, options: RunOptions = {}): Promise<ProviderRun> {
   const logs: Array<Record<string, unknown>> = [];
   const client = options.client ?? testClient(fake);
   const ctx: HandlerContext = {

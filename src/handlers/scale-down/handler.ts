@@ -1,0 +1,191 @@
+/**
+ * The `Custom::HyperPodScaleDown` handlers, driven by the CDK Provider framework (`onEvent`
+ * once, then `isComplete` every query interval). What each request may do (README "Targeted
+ * scale-down", guarantees G1-G5):
+ * - `Create` and `Delete`: nothing, and no SageMaker call.
+ * - `Update`: only groups whose `InstanceCount` went down against `OldResourceProperties`, or
+ *   that name new `removeNodeIds`, give up nodes, never more than the decrease. An update
+ *   that asks for no removal (a rollback of a scale-down among them) makes no SageMaker call.
+ * Each change of the properties gets a new physical id, so CloudFormation (as it is reported
+ * to treat a replaced custom resource; not in its documentation) rolls a failed
+ * deployment back by deleting that id (a no-op) and cleans up the previous one the same way.
+ *
+ * Passes are stateless (`pass.ts`); `onEvent` hands isComplete only when it started, whether
+ * ownership was proven and whether all was done.
+ */
+import { createHash } from 'crypto';
+import { PassOutcome, runPass } from './pass';
+import { parseProperties, readPrevious } from './properties';
+import { boundedMessage } from '../../contract/problems';
+import { asksForRemoval, GroupIntent, readIntents } from '../../domain/intent';
+import { errorText, isTransient, ScaleDownError } from '../failures';
+import { defaultLog, HandlerContext, HandlerLogger, HandlerRequest, IsCompleteResult, OnEventResult } from '../request';
+import { boundedData, REMOVED_TOTAL_KEY, removedKey, STARTED_AT_KEY } from '../response';
+
+/** `Data` keys `onEvent` hands to `isComplete`. */
+export const OWNER_KEY = 'OwnerVerified';
+export const DONE_KEY = 'Done';
+const START_PREFIX = 'Before.';
+
+/** `Data` key of a group's TargetCount when the operation began. */
+function startKey(group: string): string {
+  return `${START_PREFIX}${group}`;
+}
+
+/** The start TargetCounts `onEvent` handed over (unreadable entries are left out). */
+function readStartTargets(data: Record<string, unknown>): Map<string, number> {
+  const targets = new Map<string, number>();
+  for (const [key, value] of Object.entries(data)) {
+    if (key.startsWith(START_PREFIX) && typeof value === 'string' && /^\d+$/.test(value)) {
+      targets.set(key.slice(START_PREFIX.length), Number(value));
+    }
+  }
+  return targets;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** `<cluster>/<hash of the properties>`: a new id for every change of the properties. */
+export function physicalId(clusterName: string, properties: Record<string, unknown> | undefined): string {
+  const { ServiceToken: _token, ...rest } = properties ?? {};
+  const digest = createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 12);
+  return `${clusterName}/${digest}`;
+}
+
+/** The intents of an Update; none for Create (never removes) and for an unreadable request. */
+function intentsOf(event: HandlerRequest): { clusterName: string; timeoutSeconds?: number; intents: GroupIntent[] } {
+  const props = parseProperties(event.ResourceProperties);
+  const intents = event.RequestType === 'Update' ? readIntents(props.groups, readPrevious(event.OldResourceProperties)) : [];
+  return { clusterName: props.clusterName, timeoutSeconds: props.timeoutSeconds, intents };
+}
+
+/** Handles a CloudFormation event; see the module comment. */
+export async function onEvent(event: HandlerRequest, ctx: HandlerContext): Promise<OnEventResult> {
+  const log = ctx.log ?? defaultLog;
+  const now = ctx.now ?? Date.now;
+  if (event.RequestType === 'Delete') {
+    log({ level: 'info', msg: 'delete: nothing to do', physicalResourceId: event.PhysicalResourceId });
+    return { PhysicalResourceId: event.PhysicalResourceId ?? 'hyperpod-scale-down' };
+  }
+  if (event.RequestType !== 'Create' && event.RequestType !== 'Update') {
+    throw new Error(`Unknown request type: ${event.RequestType}`);
+  }
+  const { clusterName, intents } = intentsOf(event);
+  const id = physicalId(clusterName, event.ResourceProperties);
+  const startedAt = new Date(now()).toISOString();
+  const asking = intents.filter(asksForRemoval);
+  if (asking.length === 0) {
+    log({
+      level: 'info',
+      msg: `${event.RequestType.toLowerCase()}: no instanceCount went down and no new removeNodeIds, nothing to remove`,
+      cluster: clusterName,
+    });
+    return { PhysicalResourceId: id, Data: { [STARTED_AT_KEY]: startedAt, [DONE_KEY]: 'true', [REMOVED_TOTAL_KEY]: '0' } };
+  }
+  log({ level: 'info', msg: 'scale-down requested', cluster: clusterName, groups: asking.map((i) => `${i.group}: ${i.previousCount} -> ${i.desiredCount}`) });
+  const entries: Array<[string, string]> = [[STARTED_AT_KEY, startedAt]];
+  try {
+    const outcome = await runPass({ clusterName, intents, stackId: event.StackId, ownerVerified: false, phase: 'onEvent' }, context(ctx, log));
+    if (outcome.ownerVerified) {
+      entries.push([OWNER_KEY, 'true']);
+    }
+    // Where each group's TargetCount stood at the start: tells later polls what a drift removal took.
+    for (const intent of intents.filter((i) => asksForRemoval(i) || i.drift === 'Remove')) {
+      const start = outcome.startTargets.get(intent.group);
+      if (start !== undefined) {
+        entries.push([startKey(intent.group), String(start)]);
+      }
+    }
+    if (outcome.done) {
+      entries.push([DONE_KEY, 'true'], ...removedEntries(intents, outcome));
+    } else {
+      log({ level: 'info', msg: 'not complete yet', cluster: clusterName, waiting: outcome.waiting });
+    }
+  } catch (err) {
+    if (!isTransient(err)) {
+      throw finalError(clusterName, err);
+    }
+    // The first poll starts over; a pass is safe to repeat.
+    log({ level: 'warn', msg: 'passing error, the next poll tries again', cluster: clusterName, error: errorText(err) });
+  }
+  return { PhysicalResourceId: id, Data: boundedData(entries) };
+}
+
+/** Re-runs a pass until every group is done, or fails on a refusal, a policy error, churn or the timeout. */
+export async function isComplete(event: HandlerRequest, ctx: HandlerContext): Promise<IsCompleteResult> {
+  const log = ctx.log ?? defaultLog;
+  if (event.RequestType === 'Delete') {
+    return { IsComplete: true };
+  }
+  if (event.RequestType !== 'Create' && event.RequestType !== 'Update') {
+    throw new Error(`Unknown request type: ${event.RequestType}`);
+  }
+  const data = event.Data ?? {};
+  if (data[DONE_KEY] === 'true') {
+    return { IsComplete: true };
+  }
+  const { clusterName, timeoutSeconds, intents } = intentsOf(event);
+  let waiting: string[];
+  try {
+    const outcome = await runPass({
+      clusterName,
+      intents,
+      stackId: event.StackId,
+      ownerVerified: data[OWNER_KEY] === 'true',
+      phase: 'isComplete',
+      startTargets: readStartTargets(data),
+    }, context(ctx, log));
+    if (outcome.done) {
+      const removed = removedEntries(intents, outcome);
+      log({ level: 'info', msg: 'complete', cluster: clusterName, removed: Object.fromEntries(removed) });
+      return { IsComplete: true, Data: boundedData(removed) };
+    }
+    waiting = outcome.waiting;
+  } catch (err) {
+    if (!isTransient(err)) {
+      throw finalError(clusterName, err);
+    }
+    waiting = [`the last poll failed with ${errorText(err)}; the next poll tries again`];
+  }
+  const started = Date.parse(String(data[STARTED_AT_KEY] ?? ''));
+  const now = (ctx.now ?? Date.now)();
+  if (timeoutSeconds !== undefined && !Number.isNaN(started) && now - started >= timeoutSeconds * 1000) {
+    throw new Error(boundedMessage(`scale-down of cluster "${clusterName}" did not finish within ${timeoutSeconds} seconds; `
+      + 'the nodes already removed stay removed, the others stay. Deploy again to go on (see "hyperpod-cdk status"):', waiting));
+  }
+  log({ level: 'info', msg: 'not complete yet', cluster: clusterName, waiting });
+  return { IsComplete: false };
+}
+
+function context(ctx: HandlerContext, log: HandlerLogger) {
+  return { api: ctx.api, log, now: ctx.now ?? Date.now, deadline: ctx.deadline, sleep: ctx.sleep ?? sleep };
+}
+
+/** A deployment-ending error, named after the cluster and with what to do. */
+function finalError(clusterName: string, err: unknown): Error {
+  if (err instanceof ScaleDownError) {
+    return err;
+  }
+  const e = err as { name?: string };
+  const wrapped = new Error(`scale-down of cluster "${clusterName}" failed: ${errorText(err)}. Nodes already removed stay `
+    + 'removed; no other node was touched. Fix the cause (for AccessDenied, the function\'s role), then deploy again');
+  wrapped.name = e?.name ?? 'Error';
+  return wrapped;
+}
+
+/** `Removed` (total) and `Removed.<group>` from each asking group's count before and TargetCount after. */
+function removedEntries(intents: readonly GroupIntent[], outcome: PassOutcome): Array<[string, string]> {
+  const perGroup: Array<[string, string]> = [];
+  let total = 0;
+  for (const intent of intents.filter(asksForRemoval)) {
+    const after = outcome.targets.get(intent.group);
+    const before = intent.previousCount;
+    if (after === undefined || before === undefined) {
+      continue;
+    }
+    const removed = Math.max(0, before - Math.max(after, intent.desiredCount));
+    total += removed;
+    perGroup.push([removedKey(intent.group), String(removed)]);
+  }
+  return [[REMOVED_TOTAL_KEY, String(total)], ...perGroup];
+}

@@ -1,0 +1,363 @@
+/**
+ * One scale-down pass over a cluster, as `onEvent` and every `isComplete` poll run it:
+ * describe, refuse drift, prove ownership, list and choose (all groups first, so a policy
+ * error deletes nothing), delete in batches while the Lambda has time, then check that
+ * TargetCount dropped by every node accepted (no churn). Stateless: what is left is read
+ * from the cluster again on the next pass.
+ */
+import { boundedMessage } from '../../contract/problems';
+import { OWNER_TAG_KEY } from '../../contract/scale-down';
+import { GroupIntent } from '../../domain/intent';
+import { chunk, ChosenNode, interpret, NodeFailure, nodeKey, SHUTTING_DOWN } from '../../domain/plan';
+import { ClusterView, HyperPodApi } from '../../domain/sagemaker';
+import { assessAll, surveyGroups, SurveyedGroup } from '../../domain/survey';
+import { errorText, isTransient, ScaleDownError } from '../failures';
+import { HandlerLogger } from '../request';
+
+/** Receives one structured record per line of progress. */
+
+/** What a pass needs besides its input. */
+export interface PassContext {
+  readonly api: HyperPodApi;
+  readonly log: HandlerLogger;
+  readonly now: () => number;
+  /** No delete call starts after this time (ms since the epoch). @default none */
+  readonly deadline?: number;
+  /** Waits between the reads that check TargetCount after deletes. */
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** The input of one pass. */
+export interface PassInput {
+  readonly clusterName: string;
+  readonly intents: readonly GroupIntent[];
+  /** The `StackId` of the request: the cluster's owner tag must equal it. */
+  readonly stackId?: string;
+  /** Ownership was proven earlier in this operation. */
+  readonly ownerVerified: boolean;
+  readonly phase: 'onEvent' | 'isComplete';
+  /** Each group's TargetCount when the operation's first pass began (from onEvent's `Data`). */
+  readonly startTargets?: ReadonlyMap<string, number>;
+}
+
+/** What one pass did and what is left. */
+export interface PassOutcome {
+  /** Every group is done: nothing more to remove. */
+  readonly done: boolean;
+  /** The cluster does not exist. */
+  readonly missing: boolean;
+  readonly ownerVerified: boolean;
+  /** What is left, one line per group (for the log and a timeout message). */
+  readonly waiting: string[];
+  /** Each group's TargetCount after the pass, when known. */
+  readonly targets: ReadonlyMap<string, number>;
+  /** Ids accepted for removal in this pass, by group. */
+  readonly accepted: ReadonlyMap<string, string[]>;
+  /** Each group's TargetCount when this pass began (what onEvent hands to the polls). */
+  readonly startTargets: ReadonlyMap<string, number>;
+}
+
+/** Reads of DescribeCluster after deletes before TargetCount is declared stuck. */
+export const VERIFY_ATTEMPTS = 4;
+/** Wait between those reads. */
+export const VERIFY_DELAY_MS = 3000;
+
+function targetsOf(view: ClusterView): Map<string, number> {
+  return new Map(view.groups.filter((g) => g.targetCount !== undefined).map((g) => [g.name, g.targetCount!]));
+}
+
+function countReasons(chosen: readonly ChosenNode[]): Record<string, number> {
+  const reasons: Record<string, number> = {};
+  for (const node of chosen) {
+    reasons[node.reason] = (reasons[node.reason] ?? 0) + 1;
+  }
+  return reasons;
+}
+
+/** Runs one pass. Throws `ScaleDownError` for what ends the deployment; other errors are the SDK's. */
+export async function runPass(input: PassInput, ctx: PassContext): Promise<PassOutcome> {
+  const cluster = input.clusterName;
+  const { api, log } = ctx;
+  const accepted = new Map<string, string[]>();
+  const view = await api.describeCluster(cluster);
+  if (!view) {
+    log({ level: 'info', msg: 'cluster does not exist, nothing to remove', phase: input.phase, cluster });
+    return { done: true, missing: true, ownerVerified: input.ownerVerified, waiting: [], targets: new Map(), accepted, startTargets: new Map() };
+  }
+  const found = assessAll(view, input.intents, input.startTargets);
+  for (const intent of input.intents.filter((i) => i.ignoredRemoveNodeIds.length > 0)) {
+    log({
+      level: 'warn',
+      msg: 'removeNodeIds ignored: the group\'s instanceCount did not go down, so nothing makes room for them',
+      cluster,
+      group: intent.group,
+      ignored: intent.ignoredRemoveNodeIds,
+    });
+  }
+  for (const a of found.groups) {
+    log({
+      level: 'info',
+      msg: 'group',
+      phase: input.phase,
+      cluster,
+      group: a.intent.group,
+      previousCount: a.intent.previousCount,
+      newCount: a.intent.desiredCount,
+      targetCount: a.targetCount,
+      budget: a.budget,
+      extra: a.extra,
+      drift: a.intent.drift,
+      newRemoveNodeIds: a.intent.newRemoveNodeIds.length,
+    });
+  }
+  for (const intent of found.absent) {
+    log({ level: 'info', msg: 'instance group not in the cluster yet, nothing to remove', cluster, group: intent.group });
+  }
+  if (found.refusals.length > 0) {
+    throw new ScaleDownError(boundedMessage(`scale-down of cluster "${cluster}" refused; no node was removed in this pass:`, found.refusals));
+  }
+  const active = found.groups.filter((a) => a.budget > 0 || a.intent.newRemoveNodeIds.length > 0);
+  const startTargets = input.startTargets ?? targetsOf(view);
+  const idle = { missing: false, ownerVerified: input.ownerVerified, targets: targetsOf(view), accepted, startTargets };
+  if (active.length === 0) {
+    return { ...idle, done: true, waiting: [] };
+  }
+  if (view.status === 'Failed') {
+    throw new ScaleDownError(`cluster "${cluster}" is Failed${view.failureMessage ? ` (${view.failureMessage})` : ''}; `
+      + 'no node was removed. Fix the cluster, then deploy again');
+  }
+  if (view.status !== 'InService') {
+    const waiting = [`cluster "${cluster}" is ${view.status || 'in an unknown state'}: nodes are removed only while it is InService`];
+    log({ level: 'info', msg: 'waiting for the cluster', phase: input.phase, cluster, status: view.status });
+    return { ...idle, done: false, waiting };
+  }
+  const ownerVerified = input.ownerVerified || await proveOwnership(api, view, input.stackId);
+  const surveyed = await surveyGroups(api, cluster, active);
+  const errors = surveyed.flatMap((g) => g.choice.errors);
+  if (errors.length > 0) {
+    throw new ScaleDownError(boundedMessage(`cannot scale down cluster "${cluster}"; no node was removed in this pass:`, errors));
+  }
+  const retries = new Map<string, NodeFailure[]>();
+  const gone = new Map<string, NodeFailure[]>();
+  let outOfTime = false;
+  try {
+    for (const g of surveyed) {
+      const result = await deleteChosen(cluster, g, input.phase, ctx, accepted);
+      retries.set(g.assessment.intent.group, result.retry);
+      gone.set(g.assessment.intent.group, result.gone);
+      outOfTime ||= result.outOfTime;
+    }
+  } catch (err) {
+    // Whatever ended the pass, nodes accepted so far must have lowered TargetCount, or the next
+    // poll would remove their replacements: check before giving up this pass.
+    if (accepted.size > 0 && !(err instanceof ScaleDownError)) {
+      await verifyTargets(cluster, view, accepted, ctx).catch((verifyErr) => {
+        if (verifyErr instanceof ScaleDownError) {
+          throw verifyErr;
+        }
+      });
+    }
+    throw err;
+  }
+  await settleUncertain(cluster, surveyed, retries, gone, accepted, ctx);
+  const hasAccepted = [...accepted.values()].some((ids) => ids.length > 0);
+  const targets = hasAccepted ? await verifyTargets(cluster, view, accepted, ctx) : targetsOf(view);
+  const waiting: string[] = [];
+  for (const g of surveyed) {
+    const { intent } = g.assessment;
+    const mine = accepted.get(intent.group) ?? [];
+    const retry = retries.get(intent.group) ?? [];
+    const left = g.choice.budget - mine.length;
+    if (left > 0 || retry.length > 0) {
+      // Which nodes are still to go, and how many this deployment removed so far (TargetCount tells).
+      const taken = new Set(mine);
+      const pending = g.choice.chosen.map(nodeKey).filter((id) => !taken.has(id));
+      const target = targets.get(intent.group);
+      const removed = intent.previousCount !== undefined && target !== undefined ? Math.max(0, intent.previousCount - target) : undefined;
+      const failures = retry.map((f) => `; node ${f.id}: ${f.code}: ${f.message}`).join('');
+      waiting.push(`instance group "${intent.group}": ${plural(Math.max(left, retry.length), 'more node')} to remove`
+        + ` (${shortList(pending)}; TargetCount ${target ?? '?'}, instanceCount ${intent.previousCount ?? '?'} -> ${intent.desiredCount}`
+        + `${removed === undefined ? '' : `, ${removed} removed so far`})${failures}`);
+    }
+  }
+  if (outOfTime) {
+    waiting.push('out of time in this invocation; the next poll goes on');
+  }
+  return { done: waiting.length === 0, missing: false, ownerVerified, waiting, targets, accepted, startTargets };
+}
+
+/** Codes after which a node may or may not be going: a lost answer retried by the SDK reads `InvalidNodeStatus`. */
+const UNCERTAIN_CODES: readonly string[] = ['InvalidNodeStatus', 'NoAnswer'];
+
+/**
+ * A chosen node refused as `InvalidNodeStatus` or `NodeIdNotFound` (or not answered) may be one
+ * that an earlier call of this pass removed although its answer was lost (the SDK then retried).
+ * Lists its group again: such a node now shutting down or gone counts as accepted, so that the
+ * TargetCount check covers it; the others stay to retry.
+ */
+async function settleUncertain(cluster: string, surveyed: readonly SurveyedGroup[], retries: Map<string, NodeFailure[]>,
+  gone: ReadonlyMap<string, NodeFailure[]>, accepted: Map<string, string[]>, ctx: PassContext): Promise<void> {
+  for (const g of surveyed) {
+    const group = g.assessment.intent.group;
+    const uncertain = [...(retries.get(group) ?? []).filter((f) => UNCERTAIN_CODES.includes(f.code)), ...(gone.get(group) ?? [])];
+    if (uncertain.length === 0) {
+      continue;
+    }
+    const live = new Set((await ctx.api.listNodes(cluster, group)).filter((n) => n.status !== SHUTTING_DOWN).map(nodeKey));
+    const going = uncertain.filter((f) => !live.has(f.id)).map((f) => f.id);
+    if (going.length > 0) {
+      ctx.log({ level: 'info', msg: 'nodes refused as InvalidNodeStatus are shutting down: an earlier call removed them', cluster, group, going });
+      accepted.get(group)!.push(...going);
+      retries.set(group, (retries.get(group) ?? []).filter((f) => !going.includes(f.id)));
+    }
+  }
+}
+
+/** G3: the cluster must carry this stack's owner tag before any node of it is removed. */
+async function proveOwnership(api: HyperPodApi, view: ClusterView, stackId: string | undefined): Promise<true> {
+  const tags = await api.listTags(view.name, view.arn);
+  const owner = tags[OWNER_TAG_KEY];
+  if (!stackId || owner !== stackId) {
+    const found = owner === undefined ? 'has no such tag' : `is tagged for stack ${owner}`;
+    throw new ScaleDownError(`cluster "${view.name}" was not created by this stack: hyperpod-cdk removes nodes only from a `
+      + `cluster tagged ${OWNER_TAG_KEY}=${stackId ?? '(no StackId in the request)'}, and this one ${found}; no node was removed. `
+      + 'If this stack created it with an older hyperpod-cdk, deploy once without lowering any instanceCount (that adds the tag), '
+      + 'then lower it; if another stack or team owns a cluster of this name, give this cluster another clusterName');
+  }
+  return true;
+}
+
+async function deleteChosen(cluster: string, g: SurveyedGroup, phase: string, ctx: PassContext,
+  accepted: Map<string, string[]>): Promise<{ retry: NodeFailure[]; gone: NodeFailure[]; outOfTime: boolean }> {
+  const { intent } = g.assessment;
+  const batches = chunk(g.choice.chosen, intent.chunkSize);
+  ctx.log({
+    level: 'info',
+    msg: 'plan',
+    phase,
+    cluster,
+    group: intent.group,
+    existing: g.choice.existing,
+    shuttingDown: g.choice.shuttingDown,
+    budget: g.choice.budget,
+    order: intent.order,
+    chosen: g.choice.chosen.length,
+    reasons: countReasons(g.choice.chosen),
+    listedGone: g.choice.listedGone,
+    batches: batches.map((b) => `${b.kind}:${b.ids.length}`),
+  });
+  const retry: NodeFailure[] = [];
+  const gone: NodeFailure[] = [];
+  const mine = accepted.get(intent.group) ?? [];
+  accepted.set(intent.group, mine);
+  for (const [i, batch] of batches.entries()) {
+    if (ctx.deadline !== undefined && ctx.now() >= ctx.deadline) {
+      ctx.log({ level: 'warn', msg: 'out of time; the rest waits for the next poll', phase, cluster, group: intent.group, batchesLeft: batches.length - i });
+      return { retry, gone, outOfTime: true };
+    }
+    const answer = await ctx.api.deleteNodes(cluster, batch);
+    const outcome = interpret(batch, answer);
+    mine.push(...outcome.accepted);
+    retry.push(...outcome.retry);
+    gone.push(...outcome.gone);
+    ctx.log({
+      level: outcome.fatal.length > 0 ? 'error' : 'info',
+      msg: 'batch',
+      phase,
+      cluster,
+      group: intent.group,
+      batch: i + 1,
+      of: batches.length,
+      kind: batch.kind,
+      chosen: batch.nodes.map((n) => `${nodeKey(n)} (${n.reason})`),
+      accepted: outcome.accepted.length,
+      gone: outcome.gone,
+      retry: outcome.retry,
+      fatal: outcome.fatal,
+    });
+    if (outcome.fatal.length > 0) {
+      throw new ScaleDownError(boundedMessage(`BatchDeleteClusterNodes refused nodes of instance group "${intent.group}" `
+        + `of cluster "${cluster}"; ${removedSoFar(accepted)}; stopped:`, outcome.fatal.map((f) => `node ${f.id}: ${f.code}: ${f.message}`)));
+    }
+  }
+  return { retry, gone, outOfTime: false };
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** At most 5 ids, then `...`. */
+function shortList(ids: readonly string[]): string {
+  return ids.length === 0 ? 'none chosen yet' : `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}`;
+}
+
+/** `removed in this pass: 3 (i-a, i-b, i-c)`, short. */
+function removedSoFar(accepted: ReadonlyMap<string, string[]>): string {
+  const ids = [...accepted.values()].flat();
+  if (ids.length === 0) {
+    return 'no node was removed in this pass';
+  }
+  return `removed in this pass: ${ids.length} (${shortList(ids)})`;
+}
+
+/**
+ * G4: after deletes, each group's TargetCount must have dropped by the nodes accepted. Read
+ * a few times (the count may lag the call); if it did not drop, SageMaker is replacing the
+ * nodes, so stop at once rather than delete the replacements at the next poll.
+ */
+async function verifyTargets(cluster: string, before: ClusterView, accepted: ReadonlyMap<string, string[]>,
+  ctx: PassContext): Promise<Map<string, number>> {
+  const start = targetsOf(before);
+  let stuck: string[] = [];
+  let targets = start;
+  let unreadable: unknown;
+  for (let attempt = 1; attempt <= VERIFY_ATTEMPTS; attempt++) {
+    let view: ClusterView | undefined;
+    try {
+      view = await ctx.api.describeCluster(cluster);
+      unreadable = undefined;
+    } catch (err) {
+      if (!isTransient(err)) {
+        throw err;
+      }
+      unreadable = err;
+      if (attempt < VERIFY_ATTEMPTS) {
+        await ctx.sleep(VERIFY_DELAY_MS);
+      }
+      continue;
+    }
+    if (!view) {
+      return new Map();
+    }
+    targets = targetsOf(view);
+    stuck = [];
+    for (const [group, ids] of accepted) {
+      const was = start.get(group);
+      // (groups with nothing accepted have nothing to check)
+      const now = targets.get(group);
+      if (ids.length > 0 && was !== undefined && now !== undefined && now > was - ids.length) {
+        stuck.push(`instance group "${group}": ${ids.length} node(s) accepted for removal (${ids.slice(0, 5).join(', ')}`
+          + `${ids.length > 5 ? ', ...' : ''}) but TargetCount went from ${was} to ${now}, not to ${was - ids.length}`);
+      }
+    }
+    if (stuck.length === 0) {
+      return targets;
+    }
+    if (attempt < VERIFY_ATTEMPTS) {
+      await ctx.sleep(VERIFY_DELAY_MS);
+    }
+  }
+  if (unreadable !== undefined) {
+    // Not knowing is not safe either: the next pass could remove the replacements.
+    const ids = [...accepted.values()].flat();
+    throw new ScaleDownError(`scale-down of cluster "${cluster}" stopped: after ${ids.length} node(s) were accepted for removal `
+      + `(${shortList(ids)}), DescribeCluster kept failing (${errorText(unreadable)}), so it cannot be checked that TargetCount dropped. `
+      + 'No further node is removed, to be safe. Check the group with "hyperpod-cdk status", then deploy again');
+  }
+  ctx.log({ level: 'error', msg: 'TargetCount did not drop', cluster, stuck });
+  throw new ScaleDownError(boundedMessage(`scale-down of cluster "${cluster}" stopped: SageMaker kept the group's TargetCount after `
+    + 'BatchDeleteClusterNodes, so it would replace the removed nodes and every further pass would remove the replacements. '
+    + 'No further node is removed. Check the group with "hyperpod-cdk status"; to let the cluster update lower the count '
+    + 'instead, deploy with scaleDown: { enabled: false }:', stuck));
+}
