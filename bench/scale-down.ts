@@ -31,7 +31,10 @@ interface GroupShape {
 
 interface Shape {
   readonly label: string;
+  /** In this order; each group's nodes were launched after those of the groups before it. */
   readonly groups: GroupShape[];
+  /** Groups none of whose nodes any BatchDeleteClusterNodes call may name: checked and printed. */
+  readonly untouched?: string[];
 }
 
 const SHAPES: Shape[] = [
@@ -42,11 +45,20 @@ const SHAPES: Shape[] = [
   { label: '(b) 10,000 scaled up to 10,050', groups: [{ name: 'workers', nodes: 10_000, from: 10_000, to: 10_050 }] },
   { label: '(c) 10,000 halved to 5,000', groups: [{ name: 'workers', nodes: 10_000, from: 10_000, to: 5_000 }] },
   { label: '(d) 1,000 -> 900', groups: [{ name: 'workers', nodes: 1_000, from: 1_000, to: 900 }] },
+  {
+    // The API's group filter matches substrings: listing `gpu` also returns `gpu-2`, whose nodes
+    // are the newest (NewestFirst would pick them first if the handler took them for `gpu`'s).
+    label: '(e) gpu 300 -> 250, gpu-2 300 kept',
+    groups: [{ name: 'gpu', nodes: 300, from: 300, to: 250 }, { name: 'gpu-2', nodes: 300, from: 300, to: 300 }],
+    untouched: ['gpu-2'],
+  },
 ];
 
 interface Stats {
   readonly calls: Record<string, number>;
   readonly removed: number;
+  /** Distinct nodes named in BatchDeleteClusterNodes calls (accepted or not), by group. */
+  readonly named: Record<string, number>;
 }
 
 interface Row extends Stats {
@@ -64,28 +76,37 @@ interface Row extends Stats {
 /**
  * The fewest calls any correct scale-down makes: none when no group shrinks; else one
  * DescribeCluster before and one after the deletes (the TargetCount check), one ListTags (the
- * owner tag), every page of 100 of each shrinking group, and deletes of 99.
+ * owner tag), every page of 100 that listing each shrinking group returns (the group filter
+ * matches substrings, so `gpu` pages through `gpu-2` too), and deletes of 99.
  */
 function minimumCalls(shape: Shape): Record<Op, number> {
   const shrinking = shape.groups.filter((g) => g.to < g.from);
   if (shrinking.length === 0) {
     return { DescribeCluster: 0, ListTags: 0, ListClusterNodes: 0, BatchDeleteClusterNodes: 0 };
   }
+  const listed = (name: string) => shape.groups.filter((g) => g.name.includes(name)).reduce((n, g) => n + g.nodes, 0);
   return {
     DescribeCluster: 2,
     ListTags: 1,
-    ListClusterNodes: shrinking.reduce((n, g) => n + Math.max(1, Math.ceil(g.nodes / PAGE)), 0),
+    ListClusterNodes: shrinking.reduce((n, g) => n + Math.max(1, Math.ceil(listed(g.name) / PAGE)), 0),
     BatchDeleteClusterNodes: shrinking.reduce((n, g) => n + Math.ceil((g.from - g.to) / CHUNK), 0),
   };
 }
 
 /** Worker side: hosts a stand-in and answers `stats` requests. */
 async function serveStandIn(options: { groups: GroupShape[]; latencyMs: number }): Promise<void> {
-  const nodes = options.groups.flatMap((g, i) => makeNodes(g.name, g.nodes, { idBase: i * 1_000_000 }));
+  // Each group's nodes launched after the group before it: groups start 10,000,000 s apart, 10,000 nodes a minute apart span 600,000 s.
+  const nodes = options.groups.flatMap((g, i) => makeNodes(g.name, g.nodes, { idBase: i * 1_000_000, start: 1_700_000_000 + i * 10_000_000 }));
   const fake = await FakeSageMaker.start({ nodes, latencyMs: options.latencyMs });
+  const groupOf = new Map(nodes.map((n) => [n.instanceId, n.group]));
   parentPort!.on('message', (msg: string) => {
     if (msg === 'stats') {
-      parentPort!.postMessage({ calls: fake.calls, removed: fake.removed.length } satisfies Stats);
+      const named: Record<string, number> = {};
+      for (const id of new Set(fake.deleteCalls.flatMap((c) => [...c.nodeIds, ...c.logicalIds]))) {
+        const group = groupOf.get(id) ?? '(unknown id)';
+        named[group] = (named[group] ?? 0) + 1;
+      }
+      parentPort!.postMessage({ calls: fake.calls, removed: fake.removed.length, named } satisfies Stats);
     }
   });
   parentPort!.postMessage({ url: fake.url });
@@ -197,13 +218,23 @@ export async function benchScaleDown(): Promise<void> {
     if (unlisted.length > 0) {
       console.log(`    other calls: ${unlisted.map((op) => `${op} ${r.calls[op]}`).join(', ')}`);
     }
+    for (const group of r.shape.untouched ?? []) {
+      const named = r.named[group] ?? 0;
+      const total = r.shape.groups.find((g) => g.name === group)?.nodes ?? 0;
+      console.log(`    check: nodes of ${group} named in a BatchDeleteClusterNodes call: ${named} of ${total} (${named === 0 ? 'pass' : 'FAIL'})`);
+    }
+    const overreach = r.shape.groups.filter((g) => (r.named[g.name] ?? 0) > Math.max(0, g.from - g.to));
+    if (overreach.length > 0 || r.named['(unknown id)']) {
+      console.log(`    note: nodes named in deletes beyond a group's decrease: ${JSON.stringify(r.named)}`);
+    }
     if (r.outcome !== 'complete' || r.removed !== r.expectedRemoved) {
       console.log(`    note: expected complete with ${r.expectedRemoved} removed, got ${r.outcome} with ${r.removed}`
         + `${r.error ? `: ${r.error.split('\n')[0].slice(0, 200)}` : ''}`);
     }
   }
   console.log('  minimum = no call when no group shrinks; else DescribeCluster before and after the deletes (TargetCount check),');
-  console.log(`  one ListTags (owner tag), every list page of ${PAGE} of the shrinking groups, deletes of ${CHUNK}.`);
+  console.log(`  one ListTags (owner tag), every list page of ${PAGE} that listing a shrinking group returns (the name filter`);
+  console.log(`  matches substrings: gpu pages through gpu-2), deletes of ${CHUNK}.`);
   console.log('  removed = nodes the stand-in accepted / the decrease. Target: ratio <= 1.2.');
   console.log(`  Floor: a bare SDK call here takes ${floor.perCall.toFixed(1)} ms (ratio ${(floor.perCall / LATENCY_MS).toFixed(2)}); ` +
     `a new client's first call ${floor.first.toFixed(0)} ms.`);
