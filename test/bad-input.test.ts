@@ -11,7 +11,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HyperPodEksCluster, HyperPodEksClusterProps, InstanceGroupOptions, InstanceType, LifecycleScripts } from '../src';
-import { testStack } from './support/stacks';
+import { testApp, testStack } from './support/stacks';
 import { MESSAGE_BUDGET_CHARS } from '../src/contract/problems';
 import { parseCapacityProperties } from '../src/handlers/capacity';
 import { parsePreflightProperties } from '../src/handlers/preflight';
@@ -64,7 +64,7 @@ function clusterIn(props: (stack: Stack, vpc: ec2.Vpc) => Partial<HyperPodEksClu
 /** Two clusters with one fixed name, in stacks of the given environments. */
 function twoClusters(envA: { account?: string; region?: string } | undefined, envB: { account?: string; region?: string } | undefined,
   sameStack = false): App {
-  const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
+  const app = testApp();
   const stacks = sameStack ? [new Stack(app, 'Team', { env: envA })] : [new Stack(app, 'TeamA', { env: envA }), new Stack(app, 'TeamB', { env: envB })];
   const [a, b] = [stacks[0], stacks[stacks.length - 1]];
   for (const [stack, id] of [[a, 'HyperPodA'], [b, 'HyperPodB']] as const) {

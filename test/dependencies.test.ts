@@ -11,6 +11,7 @@ import { HyperPodEksCluster, InstanceType } from '../src';
 import { HyperPodDependencies, HyperPodDependenciesProps } from '../src/dependencies';
 import { EksClusterReference } from '../src/eks-cluster-reference';
 import { HelmChartSource } from '../src/helm-chart-source';
+import { testApp } from './support/stacks';
 
 const env = { account: '123456789012', region: 'eu-west-1' };
 const CHART = path.join(__dirname, 'fixtures', 'hyperpod-chart');
@@ -18,7 +19,7 @@ const CLUSTER_ARN = 'arn:aws:eks:eu-west-1:123456789012:cluster/ml-eks';
 const HELM = 'Custom::AWSCDK-EKS-HelmChart';
 
 function stack(): Stack {
-  return new Stack(new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } }), 'Stack', { env });
+  return new Stack(testApp(), 'Stack', { env });
 }
 
 function arnOnly(s: Stack): eks.IClusterRef {

@@ -1,13 +1,14 @@
-import { App, Aspects } from 'aws-cdk-lib';
+import { Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { HELM_CHART_CONTEXT, HyperPodExampleStack } from '../examples/example-stack';
 import { assetHashSerializer } from './support/snapshot-serializer';
+import { testApp } from './support/stacks';
 
 expect.addSnapshotSerializer(assetHashSerializer);
 
 function exampleStack(): HyperPodExampleStack {
-  const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
+  const app = testApp();
   return new HyperPodExampleStack(app, 'HyperPodExample');
 }
 
@@ -27,7 +28,7 @@ test('cdk-nag AwsSolutions: no unsuppressed finding', () => {
 });
 
 test('with a checkout of the HyperPod Helm chart, the example installs it before the HyperPod cluster', () => {
-  const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true, [HELM_CHART_CONTEXT]: `${__dirname}/fixtures/hyperpod-chart` } });
+  const app = testApp({ [HELM_CHART_CONTEXT]: `${__dirname}/fixtures/hyperpod-chart` });
   const t = Template.fromStack(new HyperPodExampleStack(app, 'HyperPodExample'));
   const [[chartId, chart]] = Object.entries<any>(t.findResources('Custom::AWSCDK-EKS-HelmChart'));
   expect(chart.Properties).toMatchObject({ Release: 'dependencies', Namespace: 'kube-system' });

@@ -1,7 +1,8 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { HyperPodExampleStack } from '../examples/example-stack';
+import { testApp } from './support/stacks';
 
 /**
  * cdk-nag packs on the example stack: findings per pack, unsuppressed and suppressed, on the
@@ -26,7 +27,7 @@ function isLibrary(path: string): boolean {
 interface Finding { readonly path: string; readonly rule: string; readonly suppressed: boolean }
 
 function findings(): Finding[] {
-  const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
+  const app = testApp();
   const stack: Stack = new HyperPodExampleStack(app, 'HyperPodExample');
   PACKS.forEach((p) => Aspects.of(stack).add(p.make()));
   const annotations = Annotations.fromStack(stack);
@@ -89,7 +90,7 @@ function isMutating(action: string): boolean {
 }
 
 test('IAM statements with `*` resources on a mutating action in the example (printed)', () => {
-  const template = Template.fromStack(new HyperPodExampleStack(new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } }), 'HyperPodExample'));
+  const template = Template.fromStack(new HyperPodExampleStack(testApp(), 'HyperPodExample'));
   const resources = template.toJSON().Resources as Record<string, any>;
   const paths = Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, String(r.Metadata?.['aws:cdk:path'] ?? id)]));
   const statements = Object.entries(resources).flatMap(([id, r]) => {

@@ -5,12 +5,13 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { EksClusterReference, HyperPodEksCluster, InstanceType } from '../src';
+import { testApp } from './support/stacks';
 
 const env = { account: '123456789012', region: 'us-east-1' };
 const group = { instanceGroupName: 'workers', instanceType: InstanceType.ML_T3_MEDIUM, instanceCount: 1 };
 
 function app(): App {
-  return new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
+  return testApp();
 }
 
 function v2Cluster(stack: Stack): { vpc: ec2.Vpc; cluster: eksv2.Cluster } {
