@@ -58,7 +58,28 @@ const project = new awscdk.AwsCdkConstructLibrary({
     compilerOptions: {},
   },
   gitignore: ['cdk.out', '/test/**/cdk.out', '/integ/**/cdk-integ.out.*', '/bench-results/'],
-  // no publishToPypi/Maven/Nuget/Go: none of them can build offline here
+  // jsii targets, named like cdklabs' construct libraries (cdklabs-projen-project-types
+  // createPublishingDefaults for an unscoped npm name): see README "Languages".
+  publishToPypi: {
+    distName: 'hyperpod-cdk',
+    module: 'hyperpod_cdk',
+  },
+  publishToMaven: {
+    // Maven Central namespace = reversed domain we control (hyperpod-cdk.dev); hyphens are valid in groupIds.
+    mavenGroupId: 'dev.hyperpod-cdk',
+    mavenArtifactId: 'hyperpod-cdk',
+    javaPackage: 'dev.hyperpodcdk', // not a valid Java identifier with '-': dropped, as cdklabs do (io.github.cdklabs.cdknag)
+  },
+  publishToNuget: {
+    dotNetNamespace: 'HyperpodCdk',
+    packageId: 'HyperpodCdk',
+  },
+  publishToGo: {
+    // jsii's moduleName is the repository; the module is <moduleName>/<packageName>:
+    // github.com/hyperpod-cdk/hyperpod-cdk-go/hyperpodcdk
+    moduleName: 'github.com/hyperpod-cdk/hyperpod-cdk-go',
+    packageName: 'hyperpodcdk',
+  },
 });
 
 // The deploy side: Lambda entries in src/handlers/ (bundled by esbuild with the AWS SDK, so
@@ -83,6 +104,26 @@ project.eslint?.allowDevDeps('integ/**/*.ts');
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('bench');
 project.eslint?.addLintPattern('integ');
+
+// jsii: projen hard-codes `jsii --silence-warnings=reserved-word` (cdk.JsiiBuild; no option turns it
+// off), which hid two JSII5018 warnings. Show every warning; once src/ has none, add
+// `--fail-on-warnings` to both commands so the count stays at zero.
+project.compileTask.reset('jsii');
+project.watchTask.reset('jsii -w');
+
+// Language packages. jsii-pacmak can build only the npm package on these machines (no PyPI,
+// Maven Central, NuGet or Go module proxy; no dotnet SDK): package:python fails on
+// `setuptools~=75.3.2` (pacmak's pinned build venv), package:java on
+// versions-maven-plugin 2.20.1 and the aws-cdk-lib jar, package:dotnet on `spawn dotnet ENOENT`,
+// package:go on `go mod tidy` (needs proxy.golang.org for aws-cdk-go). So `package-all` (what
+// a non-CI `projen build` runs) packs js and generates the Python, Java, .NET and Go sources with
+// `--code-only` into dist/sources/ (any code-generation error fails the build; about 12 s).
+// The package:<lang> tasks stay the real builds, for a machine with those toolchains online.
+const packageAll = project.tasks.tryFind('package-all')!;
+packageAll.reset();
+packageAll.spawn(project.tasks.tryFind('package:js')!);
+packageAll.exec('rm -rf dist/sources');
+packageAll.exec('jsii-pacmak -v --code-only --outdir dist/sources --target python --target java --target dotnet --target go');
 
 // Neither esbuild nor jsii cleans its output: remove bundles and compiled files of deleted sources.
 project.preCompileTask.prependExec('rm -rf assets lib');
