@@ -3,9 +3,8 @@
  *
  * What it proves: `capacityType: CapacityType.SPOT` renders `CapacityRequirements: { Spot: {} }`
  * on its group, `CapacityType.ON_DEMAND` renders `{ OnDemand: {} }`, and a group without the
- * option has no `CapacityRequirements` (HyperPod's default, On-Demand). Autoscaling (HyperPod's
- * Karpenter integration) is not implemented by hyperpod-cdk, so there is no on/off case for
- * it. It is never deployed (see support/snapshot-only.ts).
+ * option has no `CapacityRequirements` (HyperPod's default, On-Demand). Autoscaling has its own
+ * snapshot (integ.snapshot-autoscaling). It is never deployed (see support/snapshot-only.ts).
  *
  * Verify: `npx projen integ` compares the synthesized templates with
  * integ.snapshot-spot.ts.snapshot/ and prints a diff on any change. By hand, open

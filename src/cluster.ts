@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Annotations, Aws, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Aws, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,8 +7,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { AutoScalingOptions } from './auto-scaling';
 import { HyperPodEksClusterBase, IHyperPodEksCluster } from './cluster-base';
-import { OWNER_TAG_KEY } from './contract/scale-down';
+import { ComputeQuota, ComputeQuotaOptions } from './compute-quota';
+import { countAttribute, OWNER_TAG_KEY } from './contract/scale-down';
 import { HyperPodDependencies } from './dependencies';
 import { NodeProvisioningMode, NodeRecovery } from './enums';
 import { InstanceGroup } from './instance-group';
@@ -16,6 +18,7 @@ import { InstanceGroupOptions } from './instance-group-options';
 import { LifecycleScripts } from './lifecycle-scripts';
 import { PreflightOptions } from './preflight';
 import { suppressNodeSecurityGroupFindings } from './private/cluster-nag';
+import { createClusterRole } from './private/cluster-role';
 import { PreflightCheck } from './private/custom-resources/preflight-resource';
 import { ScaleDownResource } from './private/custom-resources/scale-down-resource';
 import { HyperPodValidationError, throwIfProblems } from './private/errors';
@@ -26,11 +29,15 @@ import { generateClusterName } from './private/names';
 import { createNodeSecurityGroup, selectPrivateSubnets, warnAboutImportedSecurityGroups } from './private/network';
 import { resolveOrchestrator } from './private/orchestrator';
 import * as perms from './private/permissions';
+import { renderTieredStorage } from './private/render';
+import { requireTaskGovernanceAddon } from './private/task-governance';
 import {
-  checkCount, checkEksClusterArn, checkName, checkProviderTimeout, checkScaleDownUsed, checkTags, checkUniqueClusterName,
-  groupSubnetsProp, validateInstanceGroupsProp,
+  checkAutoscaledCount, checkAutoscaledHost, checkClusterSettings, checkCount, checkEksClusterArn, checkName, checkProviderTimeout,
+  checkScaleDownUsed, checkTags, checkUniqueClusterName, groupSubnetsProp, validateInstanceGroupsProp,
 } from './private/validation';
 import { ClusterScaleDownOptions } from './scale-down';
+import { ClusterSchedulerConfig, ClusterSchedulerConfigOptions } from './scheduler-config';
+import { TieredStorageOptions } from './tiered-storage';
 
 /**
  * Attributes of an existing HyperPod cluster.
@@ -107,6 +114,22 @@ export interface HyperPodEksClusterProps {
    * @default NodeRecovery.AUTOMATIC
    */
   readonly nodeRecovery?: NodeRecovery;
+
+  /**
+   * HyperPod's managed Karpenter autoscaling (`AutoScaling`, `ClusterRole`); groups marked
+   * `autoscaled` then belong to it. Needs `nodeRecovery` `AUTOMATIC` and targeted scale-down
+   * (which reads the autoscaled groups' counts before every cluster update).
+   *
+   * @default - no autoscaling
+   */
+  readonly autoScaling?: AutoScalingOptions;
+
+  /**
+   * Managed tiered checkpointing (`TieredStorageConfig`).
+   *
+   * @default - not set (HyperPod's default: off)
+   */
+  readonly tieredStorage?: TieredStorageOptions;
 
   /**
    * Instance groups, each with its `instanceGroupName`. More can be added with `addInstanceGroup()`.
@@ -256,6 +279,12 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
   public readonly executionRole: iam.IRole;
   /** The EKS cluster that orchestrates the nodes. */
   public readonly eksCluster: eks.IClusterRef;
+  /**
+   * The role HyperPod assumes for managed autoscaling.
+   *
+   * @default - undefined unless `autoScaling` is set
+   */
+  public readonly clusterRole?: iam.IRole;
 
   /** The `AWS::SageMaker::Cluster` (also `node.defaultChild`). */
   private readonly resource: sagemaker.CfnCluster;
@@ -263,6 +292,12 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
   private readonly groupsScope: Construct;
   /** The `clusterName` prop: checked for uniqueness across the app at synth. */
   private readonly fixedClusterName?: string;
+  /** The cluster's dependencies: the task governance methods check they install the add-on. */
+  private readonly dependencies?: HyperPodDependencies;
+  private taskGovernanceScope?: Construct;
+  private readonly quotas: ComputeQuota[] = [];
+  /** The cluster's settings besides its groups, network and name (in the fingerprint too). */
+  private readonly settings: Record<string, unknown>;
   /** The fingerprint of the rendered groups, once per number of groups (it is read by every capacity wait). */
   private fingerprint?: { readonly groups: number; readonly value: string };
 
@@ -296,6 +331,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
     }
     problems.push(...checkTags(props.tags));
     problems.push(...checkProviderTimeout('scaleDown.timeout', props.scaleDown?.timeout));
+    problems.push(...checkClusterSettings(props));
     throwIfProblems(this, problems);
 
     const vpcConfig = { securityGroupIds, subnets: subnets.subnetIds };
@@ -310,10 +346,20 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
     const roleGrants = new ExecutionRoleGrants(this);
     this.executionRole = props.executionRole ?? createExecutionRole(roleGrants, network, eksCluster.clusterArn);
 
-    this.resource = new sagemaker.CfnCluster(this, 'Resource', {
-      clusterName: this.clusterName,
+    const autoScalingEnabled = props.autoScaling !== undefined && (props.autoScaling.enabled ?? true);
+    if (props.autoScaling) {
+      this.clusterRole = props.autoScaling.clusterRole ?? createClusterRole(this, 'ClusterRole');
+    }
+    this.settings = {
       nodeProvisioningMode: props.nodeProvisioningMode ?? NodeProvisioningMode.CONTINUOUS,
       nodeRecovery: props.nodeRecovery ?? NodeRecovery.AUTOMATIC,
+      autoScaling: props.autoScaling ? { mode: autoScalingEnabled ? 'Enable' : 'Disable', autoScalerType: 'Karpenter' } : undefined,
+      tieredStorageConfig: renderTieredStorage(props.tieredStorage),
+    };
+    this.resource = new sagemaker.CfnCluster(this, 'Resource', {
+      clusterName: this.clusterName,
+      ...this.settings,
+      clusterRole: this.clusterRole?.roleArn,
       orchestrator,
       vpcConfig,
     });
@@ -328,19 +374,24 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
     this.groupsScope = new Construct(this, 'InstanceGroups');
 
     const scaleDownEnabled = props.scaleDown?.enabled ?? true;
+    let scaleDown: ScaleDownResource | undefined;
     if (scaleDownEnabled) {
       // Not 'ScaleDown' (the name before one provider served every timeout): a new logical id, so that a stack that had a
       // provider per timeout gets a new resource rather than a ServiceToken change, which
       // CloudFormation refuses. A create removes nothing.
-      const scaleDown = new ScaleDownResource(this, 'TargetedScaleDown', {
+      const groups = () => [...this.groups.values()].map((g) => g.scaleDown());
+      scaleDown = new ScaleDownResource(this, 'TargetedScaleDown', {
         clusterName: this.clusterName,
         timeout: props.scaleDown?.timeout,
-        groups: () => [...this.groups.values()].map((g) => g.scaleDown()),
+        groups,
+        // with autoscaled groups, it runs before every cluster update, to read their counts
+        clusterConfig: () => (groups().some((g) => g.Autoscaled === 'true') ? this.groupsFingerprint() : undefined),
       });
       this.resource.node.addDependency(scaleDown);
     }
 
     const dependencies = props.dependencies;
+    this.dependencies = dependencies;
     if (dependencies) {
       this.resource.node.addDependency(dependencies.prerequisites);
       if (!dependencies.installOperatorsAfter(this.resource) && dependencies.operators.length > 0) {
@@ -375,6 +426,8 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
       clusterName: this.clusterName,
       clusterResource: this.resource,
       scaleDownEnabled,
+      autoScalingEnabled,
+      autoscaledCount: (group) => (scaleDown ? Token.asNumber(scaleDown.resource.getAtt(countAttribute(group))) : undefined),
       vpc,
       subnetIds: subnets.subnetIds,
       securityGroupIds,
@@ -393,6 +446,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
     const groups = props.instanceGroups ?? [];
     throwIfProblems(this, validateInstanceGroupsProp(groups, (options) => [
       ...checkScaleDownUsed(options, scaleDownEnabled),
+      ...checkAutoscaledHost(options, autoScalingEnabled, scaleDownEnabled),
       ...(options.vpcSubnets ? selectPrivateSubnets(vpc, options.vpcSubnets, groupSubnetsProp(options.instanceGroupName!)).problems : []),
     ]));
     for (const options of groups) {
@@ -414,6 +468,45 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
     return [...this.groups.values()].map((g) => g.construct as InstanceGroup);
   }
 
+  /**
+   * Adds the task governance cluster policy (`AWS::SageMaker::ClusterSchedulerConfig`): priority
+   * classes, fair share and idle resource sharing. A cluster takes one. Needs the
+   * `amazon-sagemaker-hyperpod-taskgovernance` EKS add-on: with `dependencies` that do not install
+   * it this fails; without `dependencies` a warning (`hyperpod-cdk:task-governance-addon`) asks
+   * you to install it yourself.
+   *
+   * @param id the construct id, unique among this cluster's policy and quotas
+   */
+  public addSchedulerConfig(id: string, options: ClusterSchedulerConfigOptions = {}): ClusterSchedulerConfig {
+    const config = new ClusterSchedulerConfig(this.governance(), id, { ...options, cluster: this });
+    requireTaskGovernanceAddon(config, this.dependencies, `addSchedulerConfig('${id}')`);
+    return config;
+  }
+
+  /**
+   * Adds a team's compute quota (`AWS::SageMaker::ComputeQuota`). SageMaker creates the team's
+   * namespace, `hyperpod-ns-<teamName>` (`quota.teamNamespace`). Needs the task governance add-on,
+   * as `addSchedulerConfig()` says.
+   *
+   * @param id the construct id, unique among this cluster's policy and quotas
+   */
+  public addComputeQuota(id: string, options: ComputeQuotaOptions): ComputeQuota {
+    const quota = new ComputeQuota(this.governance(), id, { ...options, cluster: this });
+    requireTaskGovernanceAddon(quota, this.dependencies, `addComputeQuota('${id}')`);
+    this.quotas.push(quota);
+    return quota;
+  }
+
+  /** The namespaces of the teams added with `addComputeQuota()` (`hyperpod-ns-<team>`), in order. */
+  public get teamNamespaces(): string[] {
+    return this.quotas.map((q) => q.teamNamespace);
+  }
+
+  private governance(): Construct {
+    this.taskGovernanceScope ??= new Construct(this, 'TaskGovernance');
+    return this.taskGovernanceScope;
+  }
+
   private addGroup(group: HostedGroup): void {
     const name = group.instanceGroupName;
     if (this.groups.has(name)) {
@@ -431,7 +524,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
     return Lazy.string({
       produce: () => {
         if (this.fingerprint?.groups !== this.groups.size) {
-          const rendered = JSON.stringify(Stack.of(this).resolve(this.renderInstanceGroups()));
+          const rendered = JSON.stringify(Stack.of(this).resolve({ settings: this.settings, groups: this.renderInstanceGroups() }));
           this.fingerprint = { groups: this.groups.size, value: createHash('sha256').update(rendered).digest('hex').slice(0, 16) };
         }
         return this.fingerprint.value;
@@ -447,7 +540,8 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
     const count = this.groups.size;
     if (count < 1) return ['a HyperPod cluster needs at least 1 instance group (got 0): pass instanceGroups or call addInstanceGroup()'];
     if (count > 100) return [`a HyperPod cluster has at most 100 instance groups (got ${count})`];
-    return [];
+    const autoscaled = [...this.groups.values()].map((g) => g.scaleDown()).filter((g) => g.Autoscaled === 'true').map((g) => g.InstanceGroupName);
+    return checkAutoscaledCount(autoscaled);
   }
 
   /** A fixed clusterName no other cluster of the app uses in the same account and Region. */

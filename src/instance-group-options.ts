@@ -7,7 +7,7 @@ import { CapacityType, DeepHealthCheck, NetworkInterfaceType, TaintEffect } from
 import { InstanceType } from './instance-type';
 import { LifecycleScripts } from './lifecycle-scripts';
 import { InstanceGroupScaleDownOptions } from './scale-down';
-import { ScheduledUpdate } from './scheduled-update';
+import { AutoPatch, ScheduledUpdate } from './scheduled-update';
 
 /**
  * A Kubernetes taint HyperPod puts on every node of a group.
@@ -227,6 +227,33 @@ export interface InstanceGroupOptions {
    * @default - no scheduled updates
    */
   readonly scheduledUpdate?: ScheduledUpdate;
+
+  /**
+   * The AMI release of the group's nodes (`ImageReleaseVersion`, `MAJOR.MINOR.PATCH`). A change
+   * updates the nodes' software (`UpdateClusterSoftware`). With `autoPatch`, the running release
+   * moves past this value: drift that CloudFormation does not revert.
+   *
+   * @default - HyperPod's current release when the group is created
+   */
+  readonly imageReleaseVersion?: string;
+
+  /**
+   * Automatic patching of the nodes to new AMI releases (`AutoPatchConfig`).
+   *
+   * @default - no automatic patching
+   */
+  readonly autoPatch?: AutoPatch;
+
+  /**
+   * Whether the group's node count belongs to the cluster's managed Karpenter autoscaling (the
+   * cluster's `autoScaling`). Such a group starts at `instanceCount: 0` (AWS's rule), has no
+   * deep health checks, training plan, capacity wait or scale-down options; targeted
+   * scale-down never touches it, and a deployment sends HyperPod the count the autoscaler set
+   * (see the README, "Autoscaling").
+   *
+   * @default false
+   */
+  readonly autoscaled?: boolean;
 
   /**
    * How the group chooses the nodes to remove when `instanceCount` goes down.

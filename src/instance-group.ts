@@ -7,7 +7,7 @@ import { throwIfProblems } from './private/errors';
 import { groupHostOf, GroupHost } from './private/group-host';
 import { selectPrivateSubnets, warnAboutImportedSecurityGroups } from './private/network';
 import { renderInstanceGroup, renderScaleDownGroup } from './private/render';
-import { checkScaleDownUsed, groupSubnetsProp, validateInstanceGroup } from './private/validation';
+import { checkAutoscaledHost, checkScaleDownUsed, groupSubnetsProp, validateInstanceGroup } from './private/validation';
 
 /**
  * Properties of an `InstanceGroup`.
@@ -44,7 +44,11 @@ export class InstanceGroup extends Construct {
     const host = groupHostOf(cluster, this);
     this.instanceGroupName = rest.instanceGroupName ?? defaultGroupName(id);
     const options: InstanceGroupOptions = { ...rest, instanceGroupName: this.instanceGroupName };
-    throwIfProblems(this, [...validateInstanceGroup(options), ...checkScaleDownUsed(options, host.scaleDownEnabled)]);
+    throwIfProblems(this, [
+      ...validateInstanceGroup(options),
+      ...checkScaleDownUsed(options, host.scaleDownEnabled),
+      ...checkAutoscaledHost(options, host.autoScalingEnabled, host.scaleDownEnabled),
+    ]);
     // the name is checked first, then the group wires itself; the cluster reads the entries at synth
     let entry: Record<string, unknown> = {};
     host.addGroup({
@@ -92,6 +96,7 @@ export class InstanceGroup extends Construct {
         overrideVpcConfig: override,
         ebsVolumeKmsKeyId: options.ebsVolumeKmsKey?.keyArn,
         rootVolumeKmsKeyId: options.rootVolumeKmsKey?.keyArn,
+        autoscaledCount: options.autoscaled ? host.autoscaledCount(name) : undefined,
       }),
     };
   }

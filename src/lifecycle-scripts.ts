@@ -6,14 +6,41 @@ import { bindBucket, LifecycleScriptsBinding, LifecycleScriptsHost, LifecycleScr
 import { checkBucketKeys, checkScriptFolder } from './private/lifecycle-checks';
 
 /**
- * Options for lifecycle scripts deployed from a local folder.
+ * When HyperPod runs a group's lifecycle script (the `LifeCycleConfig` key it is given as).
+ */
+export enum LifecycleScriptEvent {
+  /**
+   * When a node is created, before HyperPod's own node setup completes (`OnCreate`): the
+   * script sets the node up itself.
+   */
+  ON_CREATE = 'OnCreate',
+  /**
+   * After HyperPod has set up its default software on the node (`OnInitComplete`, HyperPod's
+   * "extended" mode): the script only adds to it.
+   */
+  ON_INIT_COMPLETE = 'OnInitComplete',
+}
+
+/**
+ * Options for lifecycle scripts deployed from a local folder. Give exactly one of `onCreate`
+ * and `onInitComplete` (HyperPod takes one of them).
  */
 export interface LifecycleScriptsAssetOptions {
   /**
    * The script HyperPod runs when a node is created, as a path relative to the folder
    * (`OnCreate`). HyperPod copies the whole folder to the node and runs this file from it.
+   *
+   * @default - none; `onInitComplete` must be given
    */
-  readonly onCreate: string;
+  readonly onCreate?: string;
+
+  /**
+   * The script HyperPod runs after its own node setup is complete, as a path relative to the
+   * folder (`OnInitComplete`).
+   *
+   * @default - none; `onCreate` must be given
+   */
+  readonly onInitComplete?: string;
 }
 
 /**
@@ -32,20 +59,22 @@ export class LifecycleScripts {
    * @param folder path of the folder
    */
   public static fromAsset(folder: string, options: LifecycleScriptsAssetOptions): LifecycleScripts {
-    return new LifecycleScripts(new AssetSource(folder, options.onCreate));
+    return new LifecycleScripts(new AssetSource(folder, options));
   }
 
   /**
    * Scripts already in S3, under `prefix` of `bucket`. The execution roles get read access
    * to that prefix (and decrypt on the bucket's KMS key, when it has one). At synth time,
-   * neither `prefix` nor `onCreate` may start with `/` or hold `//` or a `..` segment.
+   * neither `prefix` nor `script` may start with `/` or hold `//` or a `..` segment.
    *
    * @param bucket the bucket that holds the scripts
    * @param prefix the key prefix of the folder, for example `lifecycle/v3/`
-   * @param onCreate the entry-point script, relative to the prefix
+   * @param script the entry-point script, relative to the prefix
+   * @param runOn when HyperPod runs it
    */
-  public static fromBucket(bucket: s3.IBucket, prefix: string, onCreate: string): LifecycleScripts {
-    return new LifecycleScripts(new BucketSource(bucket, prefix, onCreate));
+  public static fromBucket(bucket: s3.IBucket, prefix: string, script: string,
+    runOn: LifecycleScriptEvent = LifecycleScriptEvent.ON_CREATE): LifecycleScripts {
+    return new LifecycleScripts(new BucketSource(bucket, prefix, script, runOn));
   }
 
   /**
@@ -55,7 +84,7 @@ export class LifecycleScripts {
    * CloudWatch, then exits non-zero.
    */
   public static defaultEks(): LifecycleScripts {
-    return new LifecycleScripts(new AssetSource(DEFAULT_EKS_FOLDER, 'on_create.sh'));
+    return new LifecycleScripts(new AssetSource(DEFAULT_EKS_FOLDER, { onCreate: 'on_create.sh' }));
   }
 
   private constructor(private readonly source: LifecycleScriptsSource) {}
@@ -73,23 +102,32 @@ export class LifecycleScripts {
 const DEFAULT_EKS_FOLDER = path.join(__dirname, '..', 'lifecycle', 'eks');
 
 class AssetSource implements LifecycleScriptsSource {
-  constructor(private readonly folder: string, private readonly onCreate: string) {}
+  constructor(private readonly folder: string, private readonly options: LifecycleScriptsAssetOptions) {}
 
   public bind(host: LifecycleScriptsHost): LifecycleScriptsBinding {
-    checkScriptFolder(host.scope, this.folder, this.onCreate);
+    const { onCreate, onInitComplete } = this.options;
+    if ((onCreate === undefined) === (onInitComplete === undefined)) {
+      throwIfProblems(host.scope, [`lifecycleScripts (LifecycleScripts.fromAsset('${this.folder}')): give exactly one of onCreate and `
+        + `onInitComplete: HyperPod takes one entry script (got ${onCreate === undefined ? 'neither' : 'both'})`]);
+    }
+    const [script, runOn, prop] = onCreate !== undefined
+      ? [onCreate, LifecycleScriptEvent.ON_CREATE, 'onCreate']
+      : [onInitComplete!, LifecycleScriptEvent.ON_INIT_COMPLETE, 'onInitComplete'];
+    checkScriptFolder(host.scope, this.folder, script, prop);
     const { bucket, prefix } = host.deployFolder(this.folder);
-    return bindBucket(bucket, prefix, this.onCreate);
+    return bindBucket(bucket, prefix, script, runOn);
   }
 }
 
 class BucketSource implements LifecycleScriptsSource {
-  constructor(private readonly bucket: s3.IBucket, private readonly prefix: string, private readonly onCreate: string) {}
+  constructor(private readonly bucket: s3.IBucket, private readonly prefix: string, private readonly script: string,
+    private readonly runOn: LifecycleScriptEvent) {}
 
   public bind(host: LifecycleScriptsHost): LifecycleScriptsBinding {
-    throwIfProblems(host.scope, checkBucketKeys(this.prefix, this.onCreate));
+    throwIfProblems(host.scope, checkBucketKeys(this.prefix, this.script));
     const prefix = Token.isUnresolved(this.prefix) || this.prefix === '' || this.prefix.endsWith('/')
       ? this.prefix
       : `${this.prefix}/`;
-    return bindBucket(this.bucket, prefix, this.onCreate);
+    return bindBucket(this.bucket, prefix, this.script, this.runOn);
   }
 }

@@ -32,14 +32,10 @@ export class RollingUpdateBatchSize {
 }
 
 /**
- * A schedule for updating the AMI of a group's nodes (`ScheduledUpdateConfig`).
+ * How a node software update rolls through a group: batch sizes, the wait between batches and
+ * the alarms that roll it back (`DeploymentConfig`).
  */
-export interface ScheduledUpdate {
-  /**
-   * When to update, as a 6-field cron expression, for example `cron(0 3 ? * SUN *)`.
-   */
-  readonly scheduleExpression: string;
-
+export interface RollingDeploymentOptions {
   /**
    * How many nodes to update at a time.
    *
@@ -76,4 +72,34 @@ export interface ScheduledUpdate {
    * @default - none
    */
   readonly rollbackAlarmNames?: string[];
+}
+
+/**
+ * A schedule for updating the AMI of a group's nodes (`ScheduledUpdateConfig`).
+ */
+export interface ScheduledUpdate extends RollingDeploymentOptions {
+  /**
+   * When to update, as a 6-field cron expression, for example `cron(0 3 ? * SUN *)`.
+   */
+  readonly scheduleExpression: string;
+}
+
+/**
+ * When HyperPod patches a group's nodes to a new AMI release (`AutoPatchConfig.PatchingStrategy`).
+ */
+export enum PatchingStrategy {
+  /** Cordon the nodes and patch each one as soon as it is idle. */
+  WHEN_IDLE = 'WhenIdle',
+  /** Wait until every node of the group is idle, then patch; no patch happens until then. */
+  WHEN_ALL_IDLE = 'WhenAllIdle',
+}
+
+/**
+ * Automatic patching of a group's nodes to new AMI releases (`AutoPatchConfig`). Patching
+ * moves the running release past `imageReleaseVersion`: that is drift CloudFormation does not
+ * revert (see the README).
+ */
+export interface AutoPatch extends RollingDeploymentOptions {
+  /** When a node is patched. */
+  readonly strategy: PatchingStrategy;
 }

@@ -16,8 +16,8 @@ describe('parseProperties', () => {
       clusterName: 'demo',
       timeoutSeconds: 1700,
       groups: [
-        { group: 'a', desiredCount: 3, chunkSize: 10, order: 'OldestFirst', drift: 'Remove', removeNodeIds: ['i-0123456789abcdef0'] },
-        { group: 'b', desiredCount: 0, chunkSize: 99, order: 'NewestFirst', drift: 'Refuse', removeNodeIds: [] },
+        { group: 'a', desiredCount: 3, chunkSize: 10, order: 'OldestFirst', drift: 'Remove', removeNodeIds: ['i-0123456789abcdef0'], autoscaled: false },
+        { group: 'b', desiredCount: 0, chunkSize: 99, order: 'NewestFirst', drift: 'Refuse', removeNodeIds: [], autoscaled: false },
       ],
     });
   });

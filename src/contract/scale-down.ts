@@ -46,6 +46,12 @@ export interface ScaleDownGroupProperties {
   readonly ChunkSize?: number | string;
   /** What to do with nodes added outside the stack. Default `Refuse`. */
   readonly Drift?: DriftPolicyValue;
+  /**
+   * `'true'` for a group whose count belongs to the cluster's autoscaler (Karpenter): the
+   * handler never removes its nodes nor judges its drift, and reports its TargetCount as the
+   * attribute `countAttribute(group)`, which the cluster's template sends as its `InstanceCount`.
+   */
+  readonly Autoscaled?: string;
 }
 
 /** The resource properties (besides `ServiceToken`). */
@@ -62,6 +68,12 @@ export interface ScaleDownProperties {
    * until the Provider times out.
    */
   readonly TimeoutSeconds?: number | string;
+  /**
+   * Optional: a value that changes whenever the cluster's groups change. Set when the cluster
+   * has autoscaled groups, so that the resource runs (and reads their counts) before every
+   * update of the cluster. Not read by the handler.
+   */
+  readonly ClusterConfig?: string;
 }
 
 /** Hard limits of BatchDeleteClusterNodes this project honours (also the default chunk size). */
@@ -69,6 +81,14 @@ export const MAX_INSTANCE_IDS_PER_CALL = 99;
 export const MAX_LOGICAL_IDS_PER_CALL = 50;
 /** ListClusterNodes page size (the API maximum). */
 export const LIST_PAGE_SIZE = 100;
+
+/**
+ * The attribute of the scale-down resource that holds an autoscaled group's TargetCount when
+ * the resource last ran (0 before the cluster exists).
+ */
+export function countAttribute(group: string): string {
+  return `Count.${group}`;
+}
 
 /** An EC2 instance id, as `removeNodeIds` and BatchDeleteClusterNodes take it. */
 export const INSTANCE_ID_PATTERN = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;

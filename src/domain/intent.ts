@@ -26,6 +26,8 @@ export interface GroupRequest extends Omit<GroupPolicy, 'budget'> {
   readonly chunkSize: number;
   /** What to do with nodes added outside the stack. */
   readonly drift: DriftPolicyValue;
+  /** The group's count belongs to the autoscaler: never removed from, never judged for drift. */
+  readonly autoscaled?: boolean;
 }
 
 /** A group of the previous template, as far as it can be read. */
@@ -67,7 +69,8 @@ export interface GroupAssessment {
 
 /** Pairs each group of the request with the previous template's (`readPrevious`). */
 export function readIntents(groups: readonly GroupRequest[], previous: ReadonlyMap<string, PreviousGroup>): GroupIntent[] {
-  return groups.map((g) => {
+  // An autoscaled group's count is the autoscaler's: no intent, so no pass ever looks at it.
+  return groups.filter((g) => !g.autoscaled).map((g) => {
     const before = previous.get(g.group);
     const done = new Set(before?.removeNodeIds ?? []);
     const fresh = (g.removeNodeIds ?? []).filter((id) => !done.has(id));

@@ -17,6 +17,8 @@ export interface GroupHost {
   /** The `AWS::SageMaker::Cluster` resource (a capacity wait runs after it). */
   readonly clusterResource: IDependable;
   readonly scaleDownEnabled: boolean;
+  /** Whether the cluster's managed autoscaling is on (autoscaled groups need it). */
+  readonly autoScalingEnabled: boolean;
   readonly vpc: ec2.IVpc;
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
@@ -27,6 +29,11 @@ export interface GroupHost {
   readonly defaultLifecycleScripts: BindableScripts;
   /** Grants to execution roles, each once per role across the cluster's groups. */
   readonly roleGrants: ExecutionRoleGrants;
+  /**
+   * The count an autoscaled group sends HyperPod: its TargetCount, read by the scale-down
+   * resource before every cluster update; `undefined` without scale-down.
+   */
+  autoscaledCount(instanceGroupName: string): number | undefined;
   /** Makes scripts available to the cluster's nodes, once per script source. */
   bindScripts(scripts: BindableScripts): LifecycleScriptsBinding;
   /** A token that changes whenever any group's rendered entry changes. */

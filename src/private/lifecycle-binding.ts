@@ -7,8 +7,10 @@ import { lifecycleReadStatements } from './permissions';
 export interface LifecycleScriptsConfig {
   /** The S3 URI of the folder that holds the scripts (`SourceS3Uri`). */
   readonly sourceS3Uri: string;
-  /** The entry-point script, relative to `sourceS3Uri` (`OnCreate`). */
-  readonly onCreate: string;
+  /** The entry-point script, relative to `sourceS3Uri`. */
+  readonly script: string;
+  /** When HyperPod runs it: `OnCreate` or `OnInitComplete` (the `LifeCycleConfig` key). */
+  readonly runOn: string;
 }
 
 /** What a lifecycle script source needs from the cluster it is used in. */
@@ -37,9 +39,9 @@ export interface LifecycleScriptsSource {
 }
 
 /** Scripts under `prefix` of `bucket`: their config, and read on that prefix (and decrypt on the bucket's key). */
-export function bindBucket(bucket: s3.IBucket, prefix: string, onCreate: string): LifecycleScriptsBinding {
+export function bindBucket(bucket: s3.IBucket, prefix: string, script: string, runOn: string): LifecycleScriptsBinding {
   return {
-    config: { sourceS3Uri: `s3://${bucket.bucketName}/${prefix}`, onCreate },
+    config: { sourceS3Uri: `s3://${bucket.bucketName}/${prefix}`, script, runOn },
     grantRead: (role) => {
       for (const statement of lifecycleReadStatements(bucket.bucketArn, prefix)) {
         role.addToPrincipalPolicy(statement);

@@ -15,13 +15,13 @@ const syntaxChecked = new Map<string, string | undefined>();
  * `*.sh` file passes `bash -n`. Where no bash is found, the syntax check is skipped with a
  * warning. Throws one error listing every problem.
  */
-export function checkScriptFolder(scope: IConstruct, folder: string, onCreate: string): void {
+export function checkScriptFolder(scope: IConstruct, folder: string, onCreate: string, prop = 'onCreate'): void {
   const problems: string[] = [];
   const where = `lifecycleScripts (LifecycleScripts.fromAsset('${folder}'))`;
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
     throwIfProblems(scope, [`${where}: the folder does not exist or is not a directory`]);
   }
-  problems.push(...onCreateProblems(folder, onCreate, where));
+  problems.push(...onCreateProblems(folder, onCreate, where, prop));
   const { files, links } = listEntries(folder);
   problems.push(...outsideLinkProblems(folder, links, where));
   const onCreateFile = path.join(folder, onCreate);
@@ -49,16 +49,16 @@ export function checkScriptFolder(scope: IConstruct, folder: string, onCreate: s
   throwIfProblems(scope, problems);
 }
 
-function onCreateProblems(folder: string, onCreate: string, where: string): string[] {
+function onCreateProblems(folder: string, onCreate: string, where: string, prop: string): string[] {
   if (onCreate.length < 1 || onCreate.length > 128) {
-    return [`${where}: onCreate must be 1-128 characters (got '${onCreate}')`];
+    return [`${where}: ${prop} must be 1-128 characters (got '${onCreate}')`];
   }
   if (path.isAbsolute(onCreate) || onCreate.split(/[\\/]/).includes('..')) {
-    return [`${where}: onCreate must be a path inside the folder (got '${onCreate}')`];
+    return [`${where}: ${prop} must be a path inside the folder (got '${onCreate}')`];
   }
   const file = path.join(folder, onCreate);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    return [`${where}: onCreate file '${onCreate}' does not exist in the folder`];
+    return [`${where}: ${prop} file '${onCreate}' does not exist in the folder`];
   }
   return [];
 }

@@ -1,10 +1,12 @@
 import { SizeRoundingBehavior } from 'aws-cdk-lib';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { LifecycleScriptsConfig } from './lifecycle-binding';
 import { DEFAULT_SCALE_DOWN_ORDER, MAX_INSTANCE_IDS_PER_CALL, ScaleDownGroupProperties } from '../contract/scale-down';
 import { CapacityType } from '../enums';
 import { InstanceGroupOptions } from '../instance-group-options';
 import { DriftPolicy } from '../scale-down';
-import { RollingUpdateBatchSize, ScheduledUpdate } from '../scheduled-update';
+import { AutoPatch, RollingDeploymentOptions, RollingUpdateBatchSize, ScheduledUpdate } from '../scheduled-update';
+import { TieredStorageOptions } from '../tiered-storage';
 
 /**
  * Pure mappers from the library's props to the CloudFormation shape of
@@ -23,6 +25,8 @@ export interface GroupContext {
   readonly overrideVpcConfig?: { subnetIds: string[]; securityGroupIds: string[] };
   readonly ebsVolumeKmsKeyId?: string;
   readonly rootVolumeKmsKeyId?: string;
+  /** For an autoscaled group: the count to send (the autoscaler's, read at deploy time). */
+  readonly autoscaledCount?: number;
 }
 
 export function renderInstanceGroup(group: InstanceGroupOptions, ctx: GroupContext): Record<string, unknown> {
@@ -32,10 +36,10 @@ export function renderInstanceGroup(group: InstanceGroupOptions, ctx: GroupConte
     InstanceRequirements: group.instanceRequirements
       ? { InstanceTypes: group.instanceRequirements.map((t) => t.toString()) }
       : undefined,
-    InstanceCount: group.instanceCount,
+    InstanceCount: group.autoscaled && ctx.autoscaledCount !== undefined ? ctx.autoscaledCount : group.instanceCount,
     MinInstanceCount: group.minInstanceCount,
     ExecutionRole: ctx.executionRoleArn,
-    LifeCycleConfig: { SourceS3Uri: ctx.lifecycle.sourceS3Uri, OnCreate: ctx.lifecycle.onCreate },
+    LifeCycleConfig: { SourceS3Uri: ctx.lifecycle.sourceS3Uri, [ctx.lifecycle.runOn]: ctx.lifecycle.script },
     ThreadsPerCore: group.threadsPerCore,
     InstanceStorageConfigs: renderStorage(group, ctx),
     OnStartDeepHealthChecks: group.deepHealthChecks,
@@ -49,6 +53,8 @@ export function renderInstanceGroup(group: InstanceGroupOptions, ctx: GroupConte
       : group.capacityType === CapacityType.ON_DEMAND ? { OnDemand: {} } : undefined,
     NetworkInterface: group.networkInterfaceType ? { InterfaceType: group.networkInterfaceType } : undefined,
     ScheduledUpdateConfig: group.scheduledUpdate ? renderScheduledUpdate(group.scheduledUpdate) : undefined,
+    ImageReleaseVersion: group.imageReleaseVersion,
+    AutoPatchConfig: group.autoPatch ? renderAutoPatch(group.autoPatch) : undefined,
   });
 }
 
@@ -96,10 +102,20 @@ export function renderScaleDownGroup(group: InstanceGroupOptions): ScaleDownGrou
     Order: scaleDown.order ?? DEFAULT_SCALE_DOWN_ORDER,
     ChunkSize: scaleDown.chunkSize ?? MAX_INSTANCE_IDS_PER_CALL,
     Drift: scaleDown.drift ?? DriftPolicy.REFUSE,
+    ...(group.autoscaled ? { Autoscaled: 'true' } : {}),
   };
 }
 
 function renderScheduledUpdate(update: ScheduledUpdate): Record<string, unknown> {
+  return compact({ ScheduleExpression: update.scheduleExpression, DeploymentConfig: renderDeployment(update) });
+}
+
+function renderAutoPatch(patch: AutoPatch): Record<string, unknown> {
+  return compact({ PatchingStrategy: patch.strategy, DeploymentConfig: renderDeployment(patch) });
+}
+
+/** `DeploymentConfig` of a rolling software update; `undefined` when nothing is set. */
+function renderDeployment(update: RollingDeploymentOptions): Record<string, unknown> | undefined {
   const batch = (b?: RollingUpdateBatchSize) => (b ? { Type: b.sizeType, Value: b.value } : undefined);
   const rolling = update.maximumBatchSize
     ? compact({ MaximumBatchSize: batch(update.maximumBatchSize), RollbackMaximumBatchSize: batch(update.rollbackMaximumBatchSize) })
@@ -109,14 +125,17 @@ function renderScheduledUpdate(update: ScheduledUpdate): Record<string, unknown>
     WaitIntervalInSeconds: update.waitInterval?.toSeconds(),
     AutoRollbackConfiguration: rollbackAlarmNames(update)?.map((name) => ({ AlarmName: name })),
   });
-  return compact({
-    ScheduleExpression: update.scheduleExpression,
-    DeploymentConfig: Object.keys(deployment).length > 0 ? deployment : undefined,
-  });
+  return Object.keys(deployment).length > 0 ? deployment : undefined;
+}
+
+/** `TieredStorageConfig`; `undefined` when not set. */
+export function renderTieredStorage(options: TieredStorageOptions | undefined): sagemaker.CfnCluster.TieredStorageConfigProperty | undefined {
+  if (!options) return undefined;
+  return { mode: (options.enabled ?? true) ? 'Enable' : 'Disable', instanceMemoryAllocationPercentage: options.memoryPercentage };
 }
 
 /** The alarms, then the names, of a scheduled update; `undefined` when it has neither. */
-function rollbackAlarmNames(update: ScheduledUpdate): string[] | undefined {
+function rollbackAlarmNames(update: RollingDeploymentOptions): string[] | undefined {
   if (!update.rollbackAlarms && !update.rollbackAlarmNames) return undefined;
   return [...(update.rollbackAlarms ?? []).map((alarm) => alarm.alarmName), ...(update.rollbackAlarmNames ?? [])];
 }

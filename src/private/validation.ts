@@ -4,6 +4,7 @@ import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, QUERY_INTERVAL_SECONDS } from
 import { INSTANCE_ID_DESCRIPTION, INSTANCE_ID_PATTERN, MAX_INSTANCE_IDS_PER_CALL } from '../contract/scale-down';
 import { DeepHealthCheck, TaintEffect } from '../enums';
 import { InstanceGroupOptions } from '../instance-group-options';
+import { PatchingStrategy, RollingDeploymentOptions } from '../scheduled-update';
 
 /**
  * Pure, token-aware validators. Each returns messages that name the prop, show the value
@@ -22,6 +23,9 @@ const EKS_CLUSTER_ARN = /^arn:aws[a-z-]*:eks:[a-z0-9-]+:[0-9]{12}:cluster\/[0-9A
 const K8S_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const K8S_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const CRON_6_FIELDS = /^cron\((\S+\s+){5}\S+\)$/;
+const RELEASE_VERSION = /^\d+\.\d+\.\d+$/;
+/** Bytes of the scale-down response the autoscaled groups' counts may take (of the 1,500 its data keeps to). */
+const AUTOSCALED_COUNTS_BUDGET = 1000;
 
 const show = (value: unknown): string => JSON.stringify(value);
 const concrete = (value: unknown): boolean => !Token.isUnresolved(value);
@@ -155,6 +159,9 @@ export function validateInstanceGroup(group: InstanceGroupOptions, where?: strin
     ...checkKubernetes(group, at),
     ...checkPattern(at('imageId'), group.imageId, AMI_PATTERN, "an AMI id (ami- and 8-17 hex digits) or 'default'"),
     ...checkScheduledUpdate(group, at),
+    ...checkAutoPatch(group, at),
+    ...checkPattern(at('imageReleaseVersion'), group.imageReleaseVersion, RELEASE_VERSION, 'a release version MAJOR.MINOR.PATCH such as \'1.2.3\''),
+    ...checkAutoscaled(group, at),
     ...checkScaleDown(group, at),
     ...checkCapacityWait(group, at),
   ];
@@ -181,6 +188,49 @@ export function validateInstanceGroupsProp(groups: InstanceGroupOptions[], extra
     names.add(name);
     problems.push(...validateInstanceGroup(group), ...extra(group));
   });
+  return problems;
+}
+
+/** The cluster props `checkClusterSettings` reads. */
+interface ClusterSettingsInput {
+  readonly autoScaling?: unknown;
+  readonly nodeRecovery?: string;
+  readonly tieredStorage?: { readonly memoryPercentage?: number };
+}
+
+/** Settings of the cluster besides its groups and network: autoscaling and tiered storage. */
+export function checkClusterSettings(props: ClusterSettingsInput): string[] {
+  const problems = checkInteger('tieredStorage.memoryPercentage', props.tieredStorage?.memoryPercentage, 0, 100);
+  if (props.autoScaling !== undefined && props.nodeRecovery !== undefined && props.nodeRecovery !== 'Automatic') {
+    problems.push(`autoScaling needs nodeRecovery Automatic: AWS's managed Karpenter autoscaling requires it (got ${show(props.nodeRecovery)})`);
+  }
+  return problems;
+}
+
+/**
+ * The autoscaled groups' counts travel back as attributes of the scale-down resource, whose
+ * response CloudFormation limits to 4 KB (the library keeps its data within 1,500 bytes).
+ */
+export function checkAutoscaledCount(names: readonly string[]): string[] {
+  const bytes = names.reduce((n, name) => n + `"Count.${name}":"000000",`.length, 0);
+  return bytes > AUTOSCALED_COUNTS_BUDGET
+    ? [`the autoscaled groups' names take ${bytes} bytes of the scale-down resource's response, which has room for `
+      + `${AUTOSCALED_COUNTS_BUDGET} (their counts are returned to CloudFormation there): use fewer autoscaled groups or shorter names`]
+    : [];
+}
+
+/** An autoscaled group on a cluster without autoscaling, or without the scale-down that reads its count. */
+export function checkAutoscaledHost(group: InstanceGroupOptions, autoScalingEnabled: boolean, scaleDownEnabled: boolean): string[] {
+  if (!group.autoscaled) return [];
+  const at = `instance group '${group.instanceGroupName}': autoscaled`;
+  const problems: string[] = [];
+  if (!autoScalingEnabled) {
+    problems.push(`${at} needs the cluster's autoScaling (managed Karpenter) on: set autoScaling on the cluster, or leave autoscaled out`);
+  }
+  if (!scaleDownEnabled) {
+    problems.push(`${at} needs targeted scale-down (scaleDown.enabled): its resource reads the group's count before every cluster `
+      + 'update, so that the update sends the autoscaler\'s count rather than the template\'s 0');
+  }
   return problems;
 }
 
@@ -337,20 +387,67 @@ function checkScheduledUpdate(group: InstanceGroupOptions, at: At): string[] {
   if (concrete(update.scheduleExpression) && update.scheduleExpression.length > 256) {
     problems.push(`${at('scheduledUpdate.scheduleExpression')} must be at most 256 characters (got ${update.scheduleExpression.length})`);
   }
+  return [...problems, ...checkDeployment(update, (prop) => at(`scheduledUpdate.${prop}`))];
+}
+
+function checkAutoPatch(group: InstanceGroupOptions, at: At): string[] {
+  const patch = group.autoPatch;
+  if (!patch) return [];
+  const strategies = Object.values(PatchingStrategy) as string[];
+  const problems = concrete(patch.strategy) && !strategies.includes(patch.strategy)
+    ? [`${at('autoPatch.strategy')} must be one of ${strategies.join(', ')} (got ${show(patch.strategy)})`] : [];
+  return [...problems, ...checkDeployment(patch, (prop) => at(`autoPatch.${prop}`))];
+}
+
+/** The rolling deployment of a scheduled update or an auto-patch. */
+function checkDeployment(update: RollingDeploymentOptions, at: At): string[] {
+  const problems: string[] = [];
   for (const [name, batch] of [['maximumBatchSize', update.maximumBatchSize], ['rollbackMaximumBatchSize', update.rollbackMaximumBatchSize]] as const) {
     if (!batch) continue;
     const percent = batch.sizeType === 'CAPACITY_PERCENTAGE';
-    problems.push(...checkInteger(at(`scheduledUpdate.${name}`) + (percent ? ' (percentage)' : ' (instances)'), batch.value, 1, percent ? 100 : MAX_INSTANCE_COUNT));
+    problems.push(...checkInteger(at(name) + (percent ? ' (percentage)' : ' (instances)'), batch.value, 1, percent ? 100 : MAX_INSTANCE_COUNT));
   }
   if (update.rollbackMaximumBatchSize && !update.maximumBatchSize) {
-    problems.push(`${at('scheduledUpdate.rollbackMaximumBatchSize')} needs maximumBatchSize: CloudFormation takes both in one RollingUpdatePolicy (got no maximumBatchSize)`);
+    problems.push(`${at('rollbackMaximumBatchSize')} needs maximumBatchSize: CloudFormation takes both in one RollingUpdatePolicy (got no maximumBatchSize)`);
   }
   if (update.waitInterval) {
-    problems.push(...checkInteger(at('scheduledUpdate.waitInterval (seconds)'), update.waitInterval.toSeconds(), 0, 3600));
+    problems.push(...checkInteger(at('waitInterval (seconds)'), update.waitInterval.toSeconds(), 0, 3600));
   }
   if (update.rollbackAlarms || update.rollbackAlarmNames) {
     const alarms = [...(update.rollbackAlarms ?? []), ...(update.rollbackAlarmNames ?? [])];
-    problems.push(...checkCount(at('scheduledUpdate.rollbackAlarms and rollbackAlarmNames'), alarms, 1, 10, 'alarms in all'));
+    problems.push(...checkCount(at('rollbackAlarms and rollbackAlarmNames'), alarms, 1, 10, 'alarms in all'));
+  }
+  return problems;
+}
+
+/**
+ * An autoscaled group: the rules of AWS's autoscaling pages (groups start at 0, no deep health
+ * checks, no training plan) and the library's (its count is the autoscaler's: no capacity wait,
+ * no scale-down options, no minimum).
+ */
+function checkAutoscaled(group: InstanceGroupOptions, at: At): string[] {
+  if (!group.autoscaled) return [];
+  const problems: string[] = [];
+  const why = 'an autoscaled group\'s count belongs to the cluster\'s autoscaler';
+  if (concrete(group.instanceCount) && group.instanceCount !== 0) {
+    problems.push(`${at('instanceCount')} must be 0 for an autoscaled group: AWS requires autoscaled groups to start at 0 `
+      + `(Karpenter scales a group that starts higher down to 0), and later deployments send the autoscaler's count (got ${group.instanceCount})`);
+  }
+  if (group.minInstanceCount !== undefined && group.minInstanceCount !== 0) {
+    problems.push(`${at('minInstanceCount')} must not be set on an autoscaled group: ${why} (got ${group.minInstanceCount})`);
+  }
+  if (group.deepHealthChecks !== undefined && group.deepHealthChecks.length > 0) {
+    problems.push(`${at('deepHealthChecks')} must not be set on an autoscaled group: AWS does not support deep health checks there `
+      + '(they take 60-90 minutes, while pods wait and Karpenter over-provisions)');
+  }
+  if (group.trainingPlanArn !== undefined) {
+    problems.push(`${at('trainingPlanArn')} must not be set on an autoscaled group: AWS does not support training plans or reserved capacity there`);
+  }
+  if (group.waitForCapacity !== undefined) {
+    problems.push(`${at('waitForCapacity')} must not be set on an autoscaled group: ${why}, which starts it at 0 nodes`);
+  }
+  if (group.scaleDown !== undefined) {
+    problems.push(`${at('scaleDown')} must not be set on an autoscaled group: ${why}, and targeted scale-down never removes its nodes`);
   }
   return problems;
 }

@@ -17,7 +17,9 @@ import { createHash } from 'crypto';
 import { PassOutcome, runPass } from './pass';
 import { parseProperties, readPrevious } from './properties';
 import { boundedMessage } from '../../contract/problems';
+import { countAttribute } from '../../contract/scale-down';
 import { asksForRemoval, GroupIntent, readIntents } from '../../domain/intent';
+import { HyperPodApi } from '../../domain/sagemaker';
 import { errorText, isTransient, ScaleDownError } from '../failures';
 import { defaultLog, HandlerContext, HandlerLogger, HandlerRequest, IsCompleteResult, OnEventResult } from '../request';
 import { boundedData, REMOVED_TOTAL_KEY, removedKey, STARTED_AT_KEY } from '../response';
@@ -53,10 +55,34 @@ export function physicalId(clusterName: string, properties: Record<string, unkno
 }
 
 /** The intents of an Update; none for Create (never removes) and for an unreadable request. */
-function intentsOf(event: HandlerRequest): { clusterName: string; timeoutSeconds?: number; intents: GroupIntent[] } {
+function intentsOf(event: HandlerRequest): { clusterName: string; timeoutSeconds?: number; intents: GroupIntent[]; autoscaled: string[] } {
   const props = parseProperties(event.ResourceProperties);
   const intents = event.RequestType === 'Update' ? readIntents(props.groups, readPrevious(event.OldResourceProperties)) : [];
-  return { clusterName: props.clusterName, timeoutSeconds: props.timeoutSeconds, intents };
+  const autoscaled = props.groups.filter((g) => g.autoscaled).map((g) => g.group);
+  return { clusterName: props.clusterName, timeoutSeconds: props.timeoutSeconds, intents, autoscaled };
+}
+
+/**
+ * The TargetCount of each autoscaled group, as `Data` entries the cluster's template reads for
+ * their `InstanceCount`, so that the cluster update sends what the autoscaler set, not a count
+ * of the template. 0 before the cluster exists (AWS: autoscaled groups start at 0). One
+ * DescribeCluster, and only when the cluster has autoscaled groups.
+ */
+async function autoscaledCounts(event: HandlerRequest, clusterName: string, groups: string[], api: HyperPodApi,
+  log: HandlerLogger): Promise<Array<[string, string]>> {
+  if (groups.length === 0) return [];
+  const view = event.RequestType === 'Create' ? undefined : await api.describeCluster(clusterName);
+  const counts = groups.map((group): [string, string] => {
+    const target = view?.groups.find((g) => g.name === group)?.targetCount;
+    return [countAttribute(group), String(target ?? 0)];
+  });
+  log({
+    level: 'info',
+    msg: 'autoscaled groups: the cluster update sends their current counts',
+    cluster: clusterName,
+    counts: Object.fromEntries(counts),
+  });
+  return counts;
 }
 
 /** Handles a CloudFormation event; see the module comment. */
@@ -70,9 +96,11 @@ export async function onEvent(event: HandlerRequest, ctx: HandlerContext): Promi
   if (event.RequestType !== 'Create' && event.RequestType !== 'Update') {
     throw new Error(`Unknown request type: ${event.RequestType}`);
   }
-  const { clusterName, intents } = intentsOf(event);
+  const { clusterName, intents, autoscaled } = intentsOf(event);
   const id = physicalId(clusterName, event.ResourceProperties);
   const startedAt = new Date(now()).toISOString();
+  // First in Data, and never left out: the cluster's template reads them.
+  const counts = await autoscaledCounts(event, clusterName, autoscaled, ctx.api, log);
   const asking = intents.filter(asksForRemoval);
   if (asking.length === 0) {
     log({
@@ -80,10 +108,10 @@ export async function onEvent(event: HandlerRequest, ctx: HandlerContext): Promi
       msg: `${event.RequestType.toLowerCase()}: no instanceCount went down and no new removeNodeIds, nothing to remove`,
       cluster: clusterName,
     });
-    return { PhysicalResourceId: id, Data: { [STARTED_AT_KEY]: startedAt, [DONE_KEY]: 'true', [REMOVED_TOTAL_KEY]: '0' } };
+    return { PhysicalResourceId: id, Data: { ...Object.fromEntries(counts), [STARTED_AT_KEY]: startedAt, [DONE_KEY]: 'true', [REMOVED_TOTAL_KEY]: '0' } };
   }
   log({ level: 'info', msg: 'scale-down requested', cluster: clusterName, groups: asking.map((i) => `${i.group}: ${i.previousCount} -> ${i.desiredCount}`) });
-  const entries: Array<[string, string]> = [[STARTED_AT_KEY, startedAt]];
+  const entries: Array<[string, string]> = [...counts, [STARTED_AT_KEY, startedAt]];
   try {
     const outcome = await runPass({ clusterName, intents, stackId: event.StackId, ownerVerified: false, phase: 'onEvent' }, context(ctx, log));
     if (outcome.ownerVerified) {

@@ -68,6 +68,7 @@ export function parseProperties(raw: Record<string, unknown> | undefined): Scale
       order: order as ScaleDownOrderValue,
       drift: drift as DriftPolicyValue,
       removeNodeIds: Array.isArray(ids) ? ids.map(String) : [],
+      autoscaled: g.Autoscaled === 'true' || g.Autoscaled === true,
     });
   });
   const timeoutSeconds = props.TimeoutSeconds === undefined

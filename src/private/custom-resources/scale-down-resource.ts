@@ -10,6 +10,8 @@ export interface ScaleDownResourceProps {
   readonly timeout?: Duration;
   /** Each group's entry (its new count and policy), read at synth time. */
   readonly groups: () => ScaleDownGroupProperties[];
+  /** A fingerprint that makes the resource run before every cluster update, or `undefined` for none. */
+  readonly clusterConfig?: () => string | undefined;
 }
 
 /**
@@ -26,6 +28,7 @@ export class ScaleDownResource extends Construct {
     this.resource = newHyperPodResource(this, 'Resource', 'scaleDown', {
       ...properties,
       InstanceGroups: Lazy.any({ produce: () => props.groups() }),
+      ClusterConfig: Lazy.any({ produce: () => props.clusterConfig?.() }),
     }, props.timeout);
   }
 }
