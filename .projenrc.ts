@@ -48,7 +48,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER, // else `test` runs jest --updateSnapshot
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.snapshot/'],
+      // Not jest's 5 s default: the slowest test without its own timeout took 3.7 s on a loaded
+      // 2-core machine (a synth plus cdk-nag). Child processes and scale runs set their own, larger ones.
+      testTimeout: 30_000,
     },
+  },
+  eslintOptions: {
+    dirs: ['src'], // projen's default
+    // Re-lint only changed files (by content, so a checkout does not void the cache). Type-aware
+    // rules see other files, so a change can hide a finding in an unchanged file until the cache
+    // goes: CI lints fresh clones, which have none.
+    commandOptions: { extraArgs: ['--cache', '--cache-strategy', 'content'] },
   },
   // The Lambda entries live on the handler side (src/handlers/) and their generated constructs
   // on the construct side (src/private/custom-resources/): declared below, not auto-discovered.
@@ -137,6 +147,7 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
 // Unit tests load the Lambda bundles from assets/: make `npm test` work on a fresh clone.
+// `test` bundles once; its integ step (integ:verify) uses those bundles.
 const bundle = project.bundler.bundleTask;
 project.testTask.prependSpawn(bundle);
 
@@ -179,12 +190,16 @@ project.eslint?.allowDevDeps('src/cli/**/*.ts');
 // Snapshot asset directories are not committed: verification compares templates only.
 const integEnv = { TS_NODE_TRANSPILE_ONLY: '1' };
 const integRunner = 'integ-runner --directory integ --language typescript';
-const integ = project.addTask('integ', {
-  description: 'Verify the integ/ snapshots offline (no AWS account); a changed template fails with its diff',
+const integVerify = project.addTask('integ:verify', {
+  description: 'Verify the integ/ snapshots offline with the bundles already in assets/ (`integ` bundles first)',
   env: integEnv,
 });
+integVerify.exec(integRunner, { receiveArgs: true });
+const integ = project.addTask('integ', {
+  description: 'Verify the integ/ snapshots offline (no AWS account); a changed template fails with its diff',
+});
 integ.spawn(bundle);
-integ.exec(integRunner, { receiveArgs: true });
+integ.spawn(integVerify, { receiveArgs: true });
 const integUpdate = project.addTask('integ:update', {
   description: 'Re-create the integ/ snapshots of changed or new tests offline (on purpose: commit them with the reason)',
   env: integEnv,
@@ -197,7 +212,7 @@ const integDeploy = project.addTask('integ:deploy', {
 });
 integDeploy.spawn(bundle);
 integDeploy.exec(`${integRunner} --force --verbose`, { receiveArgs: true });
-project.testTask.spawn(integ);
+project.testTask.spawn(integVerify);
 project.gitignore.exclude('/integ/*.snapshot/asset.*');
 project.npmignore?.exclude('/integ/');
 // Keep the npm package to the library: not the example's 57 MB cdk.out/, nor examples, benchmarks or CI.
