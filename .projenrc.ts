@@ -51,6 +51,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Not jest's 5 s default: the slowest test without its own timeout took 3.7 s on a loaded
       // 2-core machine (a synth plus cdk-nag). Child processes and scale runs set their own, larger ones.
       testTimeout: 30_000,
+      // Every App without an outdir leaves a cdk.out* directory in the temp dir (about 3 GB per run):
+      // jest gets a temp dir of its own, removed when it ends.
+      globalSetup: '<rootDir>/test/support/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/jest-global-teardown.ts',
     },
   },
   eslintOptions: {
