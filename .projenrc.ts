@@ -226,4 +226,22 @@ project.npmignore?.exclude('/cdk.out/', '/examples/', '/bench/', '/bench-results
 // test/package-contents.test.ts holds the construct side to never importing them.
 project.npmignore?.exclude('/lib/handlers/', '/lib/domain/', '/lib/cli/');
 
+// README snippets compile (strict jsii-rosetta with rosetta/default.ts-fixture) as part of `test`.
+// Rosetta reads the README from the jsii assembly (.jsii) and compiles against lib/*.d.ts, so the
+// library is compiled first, unless .jsii is newer than everything it is made of (as in `build`,
+// whose compile step has just run). Translations are cached in .jsii.tabl.json (keyed by snippet,
+// fixture and the library's types; a snippet that fails is never cached); a lock file change
+// drops the cache, since it does not cover aws-cdk-lib's types.
+const rosettaCheck = project.addTask('rosetta:check', {
+  description: 'Compile every TypeScript snippet of README.md with jsii-rosetta --strict (rosetta/*.ts-fixture)',
+});
+rosettaCheck.spawn(project.compileTask, {
+  condition: '[ ! -f .jsii ] || [ ! -f lib/index.d.ts ] || [ -n "$(find src README.md package.json tsconfig.json -newer .jsii -print -quit)" ]',
+});
+rosettaCheck.exec('rm .jsii.tabl.json', { condition: '[ -f .jsii.tabl.json ] && [ package-lock.json -nt .jsii.tabl.json ]' });
+rosettaCheck.exec('jsii-rosetta extract --strict --cache .jsii.tabl.json');
+project.testTask.spawn(rosettaCheck);
+project.gitignore.exclude('/.jsii.tabl.json');
+project.npmignore?.exclude('/rosetta/');
+
 project.synth();
