@@ -244,4 +244,12 @@ project.testTask.spawn(rosettaCheck);
 project.gitignore.exclude('/.jsii.tabl.json');
 project.npmignore?.exclude('/rosetta/');
 
+// The randomized scale-down guarantees run 300 scenarios in `test`; this runs 1,500 (a longer
+// search for a counterexample, not a speed figure: those live in `bench`).
+project.addTask('test:guarantees', {
+  description: 'Run the randomized scale-down guarantee suite over 1,500 scenarios (test runs 300)',
+  env: { SCALE_DOWN_SCENARIOS: '1500' },
+  exec: 'jest --ci test/scale-down-guarantees.test.ts',
+});
+
 project.synth();

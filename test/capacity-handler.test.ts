@@ -208,4 +208,4 @@ test('the bundled Lambda entries route Custom::HyperPodCapacity to the capacity 
   const done = await invokeBundled('is-complete', f, { ...event, ...first } as HandlerRequest);
   expect(done).toEqual({ IsComplete: true, Data: { Running: '2' } });
   expect(f.calls.ListClusterEvents).toBe(1);
-});
+}, 60_000); // two child processes: never on jest's default timeout
