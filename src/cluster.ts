@@ -339,7 +339,10 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
     this.clusterName = props.clusterName ?? generateClusterName(this, { vpcConfig, orchestrator });
     this.fixedClusterName = props.clusterName;
     if (props.clusterName !== undefined) {
-      Annotations.of(this).addInfo(`clusterName is fixed ('${props.clusterName}'): a change to the subnets, security groups or EKS cluster replaces the cluster and needs a new name`);
+      Annotations.of(this).addWarningV2('hyperpod-cdk:fixed-cluster-name', `clusterName is fixed ('${props.clusterName}'): a change `
+        + 'to the subnets, security groups or EKS cluster replaces the cluster, which CloudFormation creates before it deletes the '
+        + 'old one, so under the same name the deployment fails; change the name in that deployment (every node is replaced), or '
+        + 'leave clusterName out to have one generated that changes with them');
     }
 
     const network = { vpcId: vpc.vpcId, subnetIds: subnets.subnetIds, securityGroupIds };

@@ -1,7 +1,7 @@
 /** The newer fields of the cluster and its groups: tiered storage, OnInitComplete, AMI releases and patching. */
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   InstanceGroupOptions, InstanceType, LifecycleScriptEvent, LifecycleScripts, PatchingStrategy, RollingUpdateBatchSize,
@@ -88,5 +88,17 @@ describe('AMI releases and patching', () => {
     ['an unknown strategy', { autoPatch: { strategy: 'Sometimes' as PatchingStrategy } }, /autoPatch.strategy must be one of WhenIdle, WhenAllIdle \(got "Sometimes"\)/],
   ])('%s is refused', (_, group, message) => {
     expect(() => cluster({}, group)).toThrow(message);
+  });
+});
+
+describe('a fixed cluster name', () => {
+  test('warns that a replacing change fails under the same name', () => {
+    const { stack } = testCluster({ clusterName: 'ml-training', instanceGroups: [GROUP] });
+    Annotations.fromStack(stack).hasWarning('/TestStack/HyperPod', Match.stringLikeRegexp(
+      "clusterName is fixed \\('ml-training'\\): a change to the subnets, security groups or EKS cluster replaces the cluster.*fails"));
+  });
+  test('a generated name does not warn', () => {
+    const { stack } = testCluster({ instanceGroups: [GROUP] });
+    expect(Annotations.fromStack(stack).findWarning('/TestStack/HyperPod', Match.stringLikeRegexp('clusterName is fixed'))).toEqual([]);
   });
 });

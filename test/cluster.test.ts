@@ -314,11 +314,6 @@ describe('cluster props', () => {
     t.hasResourceProperties('AWS::IAM::Role', { Tags: [{ Key: 'team', Value: 'ml' }] });
   });
 
-  test('a fixed name is noted: replacing the cluster needs a new name', () => {
-    const { stack } = testCluster({ clusterName: 'my-cluster' });
-    Annotations.fromStack(stack).hasInfo('/TestStack/HyperPod', Match.stringLikeRegexp('replaces the cluster and needs a new name'));
-  });
-
   test('given subnets and security groups', () => {
     const { stack, eksCluster, vpc } = testStack();
     const sg = new ec2.SecurityGroup(stack, 'Mine', { vpc });
