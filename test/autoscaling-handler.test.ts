@@ -4,7 +4,7 @@
  * their TargetCount for the cluster update to send.
  */
 import { FakeSageMaker, makeNodes } from './support/fake-sagemaker';
-import { request, runProvider, update } from './support/scale-down-driver';
+import { request, runProvider, testClient, update } from './support/scale-down-driver';
 
 let fake: FakeSageMaker | undefined;
 afterEach(async () => {
@@ -58,5 +58,27 @@ describe('autoscaled groups belong to the autoscaler', () => {
     fake = await FakeSageMaker.start({ nodes: makeNodes('system', 1) });
     const run = await runProvider(fake, update([group('system', 1)], [group('system', 1), autoscaled('new-gpu')]));
     expect(run.data).toMatchObject({ 'Count.new-gpu': '0' });
+  });
+
+  test('a passing error reading the counts is retried on the next poll; no count is guessed', async () => {
+    fake = await FakeSageMaker.start({ nodes: makeNodes('gpu', 4) });
+    fake.throttle(1, 'DescribeCluster'); // onEvent's one read (the client does not retry: maxAttempts 1)
+    const run = await runProvider(fake, update([autoscaled('gpu')], [autoscaled('gpu'), group('new', 0)]),
+      { client: testClient(fake, { maxAttempts: 1 }) });
+    expect(run.outcome).toBe('complete');
+    expect(run.polls).toBe(1);
+    expect(run.data).toMatchObject({ 'Count.gpu': '4' });
+    expect(fake.calls.DescribeCluster).toBe(2);
+    expect(fake.removed).toEqual([]);
+  });
+
+  test('counts that cannot be read fail the deployment at the timeout, before the cluster update', async () => {
+    fake = await FakeSageMaker.start({ nodes: makeNodes('gpu', 4) });
+    fake.throttle(100, 'DescribeCluster');
+    let now = 0;
+    const run = await runProvider(fake, update([autoscaled('gpu')], [autoscaled('gpu')], { TimeoutSeconds: '60' }),
+      { client: testClient(fake, { maxAttempts: 1 }), now: () => (now += 30_000), maxPolls: 10 });
+    expect(run.outcome).toBe('error');
+    expect(run.error?.message).toContain('the counts of the autoscaled groups could not be read yet');
   });
 });

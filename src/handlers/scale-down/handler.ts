@@ -62,16 +62,29 @@ function intentsOf(event: HandlerRequest): { clusterName: string; timeoutSeconds
   return { clusterName: props.clusterName, timeoutSeconds: props.timeoutSeconds, intents, autoscaled };
 }
 
+/** `Data` key set while the autoscaled groups' counts could not be read yet (a passing error): isComplete reads them. */
+const COUNTS_PENDING_KEY = 'CountsPending';
+
 /**
  * The TargetCount of each autoscaled group, as `Data` entries the cluster's template reads for
  * their `InstanceCount`, so that the cluster update sends what the autoscaler set, not a count
  * of the template. 0 before the cluster exists (AWS: autoscaled groups start at 0). One
- * DescribeCluster, and only when the cluster has autoscaled groups.
+ * DescribeCluster, and only when the cluster has autoscaled groups. `undefined` after a passing
+ * error (throttling, 5xx, network): the next poll reads again, and no count is ever guessed.
  */
 async function autoscaledCounts(event: HandlerRequest, clusterName: string, groups: string[], api: HyperPodApi,
-  log: HandlerLogger): Promise<Array<[string, string]>> {
+  log: HandlerLogger): Promise<Array<[string, string]> | undefined> {
   if (groups.length === 0) return [];
-  const view = event.RequestType === 'Create' ? undefined : await api.describeCluster(clusterName);
+  let view;
+  try {
+    view = event.RequestType === 'Create' ? undefined : await api.describeCluster(clusterName);
+  } catch (err) {
+    if (!isTransient(err)) {
+      throw finalError(clusterName, err);
+    }
+    log({ level: 'warn', msg: 'autoscaled groups: their counts could not be read, the next poll tries again', cluster: clusterName, error: errorText(err) });
+    return undefined;
+  }
   const counts = groups.map((group): [string, string] => {
     const target = view?.groups.find((g) => g.name === group)?.targetCount;
     return [countAttribute(group), String(target ?? 0)];
@@ -100,7 +113,8 @@ export async function onEvent(event: HandlerRequest, ctx: HandlerContext): Promi
   const id = physicalId(clusterName, event.ResourceProperties);
   const startedAt = new Date(now()).toISOString();
   // First in Data, and never left out: the cluster's template reads them.
-  const counts = await autoscaledCounts(event, clusterName, autoscaled, ctx.api, log);
+  const read = await autoscaledCounts(event, clusterName, autoscaled, ctx.api, log);
+  const counts: Array<[string, string]> = read ?? [[COUNTS_PENDING_KEY, 'true']];
   const asking = intents.filter(asksForRemoval);
   if (asking.length === 0) {
     log({
@@ -149,10 +163,19 @@ export async function isComplete(event: HandlerRequest, ctx: HandlerContext): Pr
     throw new Error(`Unknown request type: ${event.RequestType}`);
   }
   const data = event.Data ?? {};
-  if (data[DONE_KEY] === 'true') {
-    return { IsComplete: true };
+  const { clusterName, timeoutSeconds, intents, autoscaled } = intentsOf(event);
+  // Counts onEvent could not read come first: the deployment waits for them, never guesses them.
+  let counts: Array<[string, string]> = [];
+  if (data[COUNTS_PENDING_KEY] === 'true') {
+    const read = await autoscaledCounts(event, clusterName, autoscaled, ctx.api, log);
+    if (read === undefined) {
+      return notYet(clusterName, timeoutSeconds, data, ['the counts of the autoscaled groups could not be read yet; the next poll tries again'], ctx, log);
+    }
+    counts = read;
   }
-  const { clusterName, timeoutSeconds, intents } = intentsOf(event);
+  if (data[DONE_KEY] === 'true') {
+    return counts.length > 0 ? { IsComplete: true, Data: Object.fromEntries(counts) } : { IsComplete: true };
+  }
   let waiting: string[];
   try {
     const outcome = await runPass({
@@ -166,7 +189,7 @@ export async function isComplete(event: HandlerRequest, ctx: HandlerContext): Pr
     if (outcome.done) {
       const removed = removedEntries(intents, outcome);
       log({ level: 'info', msg: 'complete', cluster: clusterName, removed: Object.fromEntries(removed) });
-      return { IsComplete: true, Data: boundedData(removed) };
+      return { IsComplete: true, Data: { ...Object.fromEntries(counts), ...boundedData(removed) } };
     }
     waiting = outcome.waiting;
   } catch (err) {
@@ -175,6 +198,12 @@ export async function isComplete(event: HandlerRequest, ctx: HandlerContext): Pr
     }
     waiting = [`the last poll failed with ${errorText(err)}; the next poll tries again`];
   }
+  return notYet(clusterName, timeoutSeconds, data, waiting, ctx, log);
+}
+
+/** Not complete: waits for the next poll, or fails once the resource's timeout has passed. */
+function notYet(clusterName: string, timeoutSeconds: number | undefined, data: Record<string, unknown>, waiting: string[],
+  ctx: HandlerContext, log: HandlerLogger): IsCompleteResult {
   const started = Date.parse(String(data[STARTED_AT_KEY] ?? ''));
   const now = (ctx.now ?? Date.now)();
   if (timeoutSeconds !== undefined && !Number.isNaN(started) && now - started >= timeoutSeconds * 1000) {
