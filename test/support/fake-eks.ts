@@ -6,6 +6,7 @@
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { FaultQueue } from './faults';
 
 /** An installed EKS add-on of the stand-in. */
 export interface FakeAddon {
@@ -71,7 +72,7 @@ export class FakeEks {
   public readonly requests: string[] = [];
 
   private readonly server: http.Server;
-  private readonly faults: Array<{ op?: string; status: number; type: string; left: number }> = [];
+  private readonly faults = new FaultQueue<FakeEksOperation>();
 
   private constructor(options: FakeEksOptions) {
     this.clusterName = options.clusterName ?? 'ml-eks';
@@ -84,7 +85,7 @@ export class FakeEks {
 
   /** The next `count` calls (of `op`, or any) answer with an error of this status and type. */
   public fail(count: number, status: number, type: string, op?: FakeEksOperation): void {
-    this.faults.push({ op, status, type, left: count });
+    this.faults.add(count, status, type, op);
   }
 
   /** The next `count` calls (of `op`, or any) answer 429 ThrottlingException. */
@@ -151,9 +152,8 @@ export class FakeEks {
   }
 
   private answer(route: { op: FakeEksOperation; cluster: string; addon?: string }, query: URLSearchParams): Answer {
-    const fault = this.faults.find((f) => f.left > 0 && (!f.op || f.op === route.op));
+    const fault = this.faults.take(route.op);
     if (fault) {
-      fault.left--;
       return error(fault.status, fault.type, `injected ${fault.type}`);
     }
     if (!this.clusterExists || route.cluster !== this.clusterName) {

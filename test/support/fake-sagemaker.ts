@@ -7,6 +7,7 @@
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { FaultQueue } from './faults';
 
 /** A node of the fake cluster. */
 export interface FakeNode {
@@ -110,7 +111,7 @@ export class FakeSageMaker {
   private readonly server: http.Server;
   private listing = 0;
   private readonly snapshots = new Map<string, FakeNode[]>();
-  private readonly faults: Array<{ op?: string; status: number; type: string; left: number }> = [];
+  private readonly faults = new FaultQueue();
   private readonly nodeFaults = new Map<string, NodeFault>();
   private lostResponses = 0;
 
@@ -130,7 +131,7 @@ export class FakeSageMaker {
 
   /** The next `count` calls (of `op`, or any) answer with an error of this status and type. */
   public fail(count: number, status: number, type: string, op?: string): void {
-    this.faults.push({ op, status, type, left: count });
+    this.faults.add(count, status, type, op);
   }
 
   /** The next `count` calls (of `op`, or any) answer 400 ThrottlingException. */
@@ -203,14 +204,13 @@ export class FakeSageMaker {
 
   private answer(op: string, input: any): { status: number; body: unknown; drop?: boolean } {
     const error = (status: number, type: string, message: string) => ({ status, body: { __type: type, message } });
-    const fault = this.faults.find((f) => f.left > 0 && (!f.op || f.op === op));
+    const fault = this.faults.take(op);
     const deleteCall: DeleteCall | undefined = op === 'BatchDeleteClusterNodes'
       ? { nodeIds: input.NodeIds ?? [], logicalIds: input.NodeLogicalIds ?? [], outcome: 'ok' } : undefined;
     if (deleteCall) {
       this.deleteCalls.push(deleteCall);
     }
     if (fault) {
-      fault.left--;
       if (deleteCall) {
         deleteCall.outcome = fault.type;
       }
