@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ClusterEventOptions, ClusterStatusChangeOptions, HyperPodEventDetailType, NodeHealthEventOptions } from './cluster-events';
-import { HyperPodValidationError, throwIfProblems } from './private/errors';
+import { throwIfProblems } from './private/errors';
 import { CLUSTER_DESCRIBE_ACTIONS, CLUSTER_NODE_OPERATION_ACTIONS } from './private/permissions';
 import { checkName } from './private/validation';
 
@@ -147,7 +147,7 @@ export abstract class HyperPodEksClusterBase extends Resource implements IHyperP
    */
   private clusterRule(id: string, options: events.OnEventOptions, detailTypes: HyperPodEventDetailType[],
     detail: { [key: string]: any }, byName: (name: string) => { [key: string]: any }): events.Rule {
-    const arn = this.knownClusterArn();
+    const arn = this._clusterArnIfKnown();
     // this method's pattern first, then the caller's: the rule merges later patterns into the
     // objects of the first, which are then ours, not the caller's (which it may pass again)
     const rule = new events.Rule(this, id, { ...options, eventPattern: undefined });
@@ -166,17 +166,15 @@ export abstract class HyperPodEksClusterBase extends Resource implements IHyperP
     return rule;
   }
 
-  /** The ARN, or undefined for a cluster imported without it (whose `clusterArn` throws). */
-  private knownClusterArn(): string | undefined {
-    try {
-      return this.clusterArn;
-    } catch (err) {
-      if (err instanceof HyperPodValidationError) {
-        return undefined;
-      }
-      throw err;
-    }
+  /**
+   * The ARN, or undefined for a cluster imported without it (whose `clusterArn` throws).
+   *
+   * @internal
+   */
+  protected _clusterArnIfKnown(): string | undefined {
+    return this.clusterArn;
   }
+
 }
 
 /** A filter list given empty would match no event. */

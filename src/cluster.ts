@@ -261,6 +261,9 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
         }
         return attrs.clusterArn;
       }
+      protected _clusterArnIfKnown(): string | undefined {
+        return attrs.clusterArn;
+      }
     }
     return new Import(scope, id);
   }

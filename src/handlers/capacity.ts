@@ -53,9 +53,6 @@ export async function onCapacityEvent(event: HandlerRequest, ctx: HandlerContext
     log({ level: 'info', msg: 'delete: nothing to do', physicalResourceId: event.PhysicalResourceId });
     return { PhysicalResourceId: event.PhysicalResourceId ?? 'capacity' };
   }
-  if (event.RequestType !== 'Create' && event.RequestType !== 'Update') {
-    throw new Error(`Unknown request type: ${event.RequestType}`);
-  }
   const request = parseCapacityProperties(event.ResourceProperties);
   const startedAt = new Date((ctx.now ?? Date.now)()).toISOString();
   log({ level: 'info', msg: 'waiting for capacity', cluster: request.clusterName, group: request.group, want: request.runningNodes, startedAt });

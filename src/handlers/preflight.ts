@@ -143,13 +143,6 @@ function onError(err: unknown, request: PreflightRequest, region: string, log: H
   return `EKS cluster "${cluster}": the last poll failed with ${errorText(err)}; the next poll tries again`;
 }
 
-function requestOf(event: HandlerRequest): PreflightRequest {
-  if (event.RequestType !== 'Create' && event.RequestType !== 'Update') {
-    throw new Error(`Unknown request type: ${event.RequestType}`);
-  }
-  return parsePreflightProperties(event.ResourceProperties);
-}
-
 /** `Create`/`Update`: checks once (done, or waiting for `isComplete`); `Delete`: nothing. */
 export async function onPreflightEvent(event: HandlerRequest, ctx: PreflightContext): Promise<OnEventResult> {
   const log = ctx.log ?? defaultLog;
@@ -157,7 +150,7 @@ export async function onPreflightEvent(event: HandlerRequest, ctx: PreflightCont
     log({ level: 'info', msg: 'delete: nothing to do', physicalResourceId: event.PhysicalResourceId });
     return { PhysicalResourceId: event.PhysicalResourceId ?? 'preflight' };
   }
-  const request = requestOf(event);
+  const request = parsePreflightProperties(event.ResourceProperties);
   const id = preflightPhysicalId(request);
   const startedAt = new Date((ctx.now ?? Date.now)()).toISOString();
   const region = await ctx.eks.region();
@@ -179,7 +172,7 @@ export async function isPreflightComplete(event: HandlerRequest, ctx: PreflightC
   if (event.RequestType === 'Delete' || event.Data?.[DONE_KEY] === 'true') {
     return { IsComplete: true };
   }
-  const request = requestOf(event);
+  const request = parsePreflightProperties(event.ResourceProperties);
   const region = await ctx.eks.region();
   let waiting: string[];
   try {

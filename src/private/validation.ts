@@ -2,7 +2,7 @@ import { Annotations, Duration, SizeRoundingBehavior, Stack, Token } from 'aws-c
 import { IConstruct } from 'constructs';
 import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, QUERY_INTERVAL_SECONDS } from '../contract/resources';
 import { INSTANCE_ID_DESCRIPTION, INSTANCE_ID_PATTERN, MAX_INSTANCE_IDS_PER_CALL } from '../contract/scale-down';
-import { DeepHealthCheck, TaintEffect } from '../enums';
+import { DeepHealthCheck, NodeRecovery, TaintEffect } from '../enums';
 import { InstanceGroupOptions } from '../instance-group-options';
 import { PatchingStrategy, RollingDeploymentOptions } from '../scheduled-update';
 
@@ -201,7 +201,7 @@ interface ClusterSettingsInput {
 /** Settings of the cluster besides its groups and network: autoscaling and tiered storage. */
 export function checkClusterSettings(props: ClusterSettingsInput): string[] {
   const problems = checkInteger('tieredStorage.memoryPercentage', props.tieredStorage?.memoryPercentage, 0, 100);
-  if (props.autoScaling !== undefined && props.nodeRecovery !== undefined && props.nodeRecovery !== 'Automatic') {
+  if (props.autoScaling !== undefined && props.nodeRecovery !== undefined && props.nodeRecovery !== NodeRecovery.AUTOMATIC) {
     problems.push(`autoScaling needs nodeRecovery Automatic: AWS's managed Karpenter autoscaling requires it (got ${show(props.nodeRecovery)})`);
   }
   return problems;

@@ -5,7 +5,9 @@
  * - `Create` and `Delete`: nothing, and no SageMaker call.
  * - `Update`: only groups whose `InstanceCount` went down against `OldResourceProperties`, or
  *   that name new `removeNodeIds`, give up nodes, never more than the decrease. An update
- *   that asks for no removal (a rollback of a scale-down among them) makes no SageMaker call.
+ *   that asks for no removal (a rollback of a scale-down among them) makes no SageMaker call,
+ *   but one read-only DescribeCluster when the cluster has autoscaled groups (their counts).
+ * Other request types never get here: `dispatch.ts` refuses them.
  * Each change of the properties gets a new physical id, so CloudFormation (as it is reported
  * to treat a replaced custom resource; not in its documentation) rolls a failed
  * deployment back by deleting that id (a no-op) and cleans up the previous one the same way.
@@ -106,9 +108,6 @@ export async function onEvent(event: HandlerRequest, ctx: HandlerContext): Promi
     log({ level: 'info', msg: 'delete: nothing to do', physicalResourceId: event.PhysicalResourceId });
     return { PhysicalResourceId: event.PhysicalResourceId ?? 'hyperpod-scale-down' };
   }
-  if (event.RequestType !== 'Create' && event.RequestType !== 'Update') {
-    throw new Error(`Unknown request type: ${event.RequestType}`);
-  }
   const { clusterName, intents, autoscaled } = intentsOf(event);
   const id = physicalId(clusterName, event.ResourceProperties);
   const startedAt = new Date(now()).toISOString();
@@ -158,9 +157,6 @@ export async function isComplete(event: HandlerRequest, ctx: HandlerContext): Pr
   const log = ctx.log ?? defaultLog;
   if (event.RequestType === 'Delete') {
     return { IsComplete: true };
-  }
-  if (event.RequestType !== 'Create' && event.RequestType !== 'Update') {
-    throw new Error(`Unknown request type: ${event.RequestType}`);
   }
   const data = event.Data ?? {};
   const { clusterName, timeoutSeconds, intents, autoscaled } = intentsOf(event);
