@@ -38,6 +38,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sagemaker',
     // the preflight check (src/private/preflight/eks.ts); 3.1175.0 shares every @aws-sdk/@smithy dependency with client-sagemaker
     '@aws-sdk/client-eks@^3.1175.0',
+    // the drain's EKS token (a presigned STS GetCallerIdentity, src/domain/kubernetes.ts); the versions client-eks uses
+    '@smithy/signature-v4@^5.7.5',
+    '@smithy/core@^3.38.0',
+    // the Kubernetes stand-in's TLS certificate (test/support/fake-kubernetes.ts)
+    'selfsigned@^5.5.0',
     '@types/aws-lambda',
     'cdk-nag@2.38.2', // cdk-nag 3 does not work with aws-cdk-lib <= 2.257
     '@aws-cdk/lambda-layer-kubectl-v32',
