@@ -45,6 +45,16 @@ export const INSTANCE_GROUP_LABEL = 'sagemaker.amazonaws.com/instance-group-name
 export const DRAIN_OWNER_LABEL = 'hyperpod-cdk/drain-owner';
 /** The annotation holding when the handler cordoned the node (ISO 8601): the drain timeout counts from it. */
 export const DRAIN_STARTED_ANNOTATION = 'hyperpod-cdk/drain-started-at';
+/**
+ * The annotation naming the CloudFormation request (its `RequestId`) whose drain cordoned the
+ * node: a later deployment that finds a node marked by an earlier one starts its clock again.
+ */
+export const DRAIN_OPERATION_ANNOTATION = 'hyperpod-cdk/drain-operation';
+/**
+ * Set (`'true'`) when the node was already cordoned (by a person or another tool) when the
+ * handler marked it: releasing it then leaves it cordoned.
+ */
+export const DRAIN_KEEP_CORDON_ANNOTATION = 'hyperpod-cdk/cordoned-before';
 
 /**
  * The Kubernetes group the handler's EKS access entry joins, and the name of the ClusterRole

@@ -5,6 +5,7 @@
  * CloudFormation passes every scalar property to the handler as a string, so the handler
  * parses numbers back (see `parseProperties` in the handler).
  */
+import { DrainGroupProperties } from './drain';
 
 /** CloudFormation resource type of the scale-down custom resource. */
 export const SCALE_DOWN_RESOURCE_TYPE = 'Custom::HyperPodScaleDown';
@@ -33,7 +34,7 @@ export const DRIFT_POLICIES: readonly DriftPolicyValue[] = ['Refuse', 'Remove'];
 export const OWNER_TAG_KEY = 'hyperpod-cdk:stack-id';
 
 /** Per-group policy, as it appears in the resource properties. */
-export interface ScaleDownGroupProperties {
+export interface ScaleDownGroupProperties extends DrainGroupProperties {
   /** Exact instance group name. */
   readonly InstanceGroupName: string;
   /** The group's desired `InstanceCount` after the deployment (string in events). */
@@ -74,6 +75,11 @@ export interface ScaleDownProperties {
    * update of the cluster. Not read by the handler.
    */
   readonly ClusterConfig?: string;
+  /**
+   * Optional: the EKS cluster whose Kubernetes API drains nodes before they are deleted.
+   * Required when any group has `Drain: 'true'`.
+   */
+  readonly EksClusterName?: string;
 }
 
 /** Hard limits of BatchDeleteClusterNodes this project honours (also the default chunk size). */

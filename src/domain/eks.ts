@@ -17,7 +17,7 @@ export function createEksClient(): EKSClient {
   return new EKSClient({ ...CLIENT_RETRY_SETTINGS });
 }
 
-/** The parts of `DescribeCluster` the preflight reads. */
+/** The parts of `DescribeCluster` the preflight and the drain's Kubernetes connection read. */
 export interface EksClusterView {
   readonly name: string;
   readonly arn?: string;
@@ -27,6 +27,14 @@ export interface EksClusterView {
   readonly version?: string;
   /** `accessConfig.authenticationMode`. */
   readonly authenticationMode?: string;
+  /** URL of the Kubernetes API server, e.g. `https://0123ABCD.gr7.us-east-1.eks.amazonaws.com`; none while `CREATING`. */
+  readonly endpoint?: string;
+  /** `certificateAuthority.data`: base64 of the PEM of the cluster's certificate authority. */
+  readonly certificateAuthority?: string;
+  /** `resourcesVpcConfig.endpointPublicAccess`: the API server is reachable from the internet. */
+  readonly endpointPublicAccess?: boolean;
+  /** `resourcesVpcConfig.endpointPrivateAccess`: the API server is reachable from within the cluster's VPC. */
+  readonly endpointPrivateAccess?: boolean;
 }
 
 /** The parts of `DescribeAddon` the preflight reads. */
@@ -85,6 +93,10 @@ export class AwsEksApi implements EksApi {
         status: cluster?.status ?? '',
         version: cluster?.version,
         authenticationMode: cluster?.accessConfig?.authenticationMode,
+        endpoint: cluster?.endpoint || undefined,
+        certificateAuthority: cluster?.certificateAuthority?.data || undefined,
+        endpointPublicAccess: cluster?.resourcesVpcConfig?.endpointPublicAccess,
+        endpointPrivateAccess: cluster?.resourcesVpcConfig?.endpointPrivateAccess,
       };
     } catch (err) {
       if (isNotFound(err)) {

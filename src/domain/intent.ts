@@ -13,6 +13,7 @@
  *   outside the stack. The cluster update would let SageMaker remove the excess at random, so
  *   the deployment is refused, unless the group opted in to remove them by its policy.
  */
+import { DrainPolicy } from './drain';
 import { GroupPolicy } from './plan';
 import { GroupView } from './sagemaker';
 import { DriftPolicyValue } from '../contract/scale-down';
@@ -28,6 +29,8 @@ export interface GroupRequest extends Omit<GroupPolicy, 'budget'> {
   readonly drift: DriftPolicyValue;
   /** The group's count belongs to the autoscaler: never removed from, never judged for drift. */
   readonly autoscaled?: boolean;
+  /** Set when the group's chosen nodes are drained through Kubernetes before they are deleted. */
+  readonly drain?: DrainPolicy;
 }
 
 /** A group of the previous template, as far as it can be read. */

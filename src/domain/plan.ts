@@ -16,6 +16,8 @@ export const NOT_SERVING_STATUSES: readonly string[] = ['Failure', 'NotFound', '
 
 /** Reason given for a node the user listed. */
 export const REASON_LISTED = 'listed for removal';
+/** Reason given for a node a drain cordoned earlier. */
+export const REASON_DRAINING = 'cordoned by an earlier pass';
 
 /** One node of a HyperPod cluster, as the planner needs it. */
 export interface ClusterNode {
@@ -78,6 +80,13 @@ export interface ChooseOptions {
    * @default 0
    */
   readonly absentAllowance?: number;
+  /**
+   * Instance ids of the group's nodes a drain of this cluster has cordoned and not removed yet:
+   * chosen right after the listed ids, so that a later poll goes on with the nodes already
+   * draining instead of cordoning others.
+   * @default none
+   */
+  readonly draining?: ReadonlySet<string>;
 }
 
 /** What `choose` decided for one group. */
@@ -143,7 +152,8 @@ function quoteList(ids: readonly string[]): string {
  * order: the listed ids (as listed), the nodes that are not serving (`Failure`, `NotFound`,
  * `Pending`, `DeepHealthCheckInProgress`, each by the group's order), then the remaining
  * nodes by the group's order (`NewestFirst` by launch time descending, or `OldestFirst`).
- * Ties are broken by id.
+ * Ties are broken by id. Nodes a drain already cordoned (`options.draining`) come right after
+ * the listed ids.
  *
  * @param nodes the group's nodes (nodes of other groups are ignored, but their instance ids
  *   are used to recognise listed ids of another group)
@@ -209,6 +219,9 @@ export function choose(nodes: readonly ClusterNode[], policy: GroupPolicy, optio
 
   const chosen: ChosenNode[] = listedLive.map((n) => ({ ...n, reason: REASON_LISTED }));
   const taken = new Set(listedLive);
+  const draining = live.filter((n) => !taken.has(n) && n.instanceId && options.draining?.has(n.instanceId)).sort(orderComparator(order));
+  chosen.push(...draining.map((n) => ({ ...n, reason: REASON_DRAINING })));
+  draining.forEach((n) => taken.add(n));
   // Nodes with neither id cannot be named in a delete call.
   const rest = live.filter((n) => !taken.has(n) && nodeKey(n) !== '').sort(orderComparator(order));
   for (const status of NOT_SERVING_STATUSES) {

@@ -55,9 +55,10 @@ export function needsListing(assessment: GroupAssessment): boolean {
  * group it is asked about) and chooses their nodes. A listed id missing from its
  * group beyond what the group already gave up is looked up in the whole cluster once (an
  * instance never moves between groups), so the error can name the group it belongs to.
+ * `draining`: instance ids a drain cordoned earlier (chosen first after the listed ids).
  */
 export async function surveyGroups(api: HyperPodApi, clusterName: string, assessments: readonly GroupAssessment[],
-  listAll = false): Promise<SurveyedGroup[]> {
+  listAll = false, draining?: ReadonlySet<string>): Promise<SurveyedGroup[]> {
   const listed: Array<{ assessment: GroupAssessment; nodes: ClusterNode[] }> = [];
   for (const assessment of assessments.filter((a) => listAll || needsListing(a))) {
     listed.push({ assessment, nodes: await api.listNodes(clusterName, assessment.intent.group) });
@@ -81,6 +82,6 @@ export async function surveyGroups(api: HyperPodApi, clusterName: string, assess
       keep: assessment.intent.desiredCount,
       removeNodeIds: assessment.intent.newRemoveNodeIds,
       order: assessment.intent.order,
-    }, { otherGroups, absentAllowance: assessment.alreadyRemoved }),
+    }, { otherGroups, absentAllowance: assessment.alreadyRemoved, draining }),
   }));
 }

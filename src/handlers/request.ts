@@ -2,6 +2,7 @@
  * What the Lambda entries receive from the CDK Provider framework and hand back, and what
  * every handler module needs besides the request.
  */
+import { KubernetesConnector } from '../domain/kubernetes';
 import { HyperPodApi } from '../domain/sagemaker';
 
 /** One JSON object a line in the function's log. */
@@ -47,6 +48,8 @@ export interface HandlerContext {
   readonly deadline?: number;
   /** @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Connects to an EKS cluster's Kubernetes API (the drain before delete). @default none: a group that drains fails */
+  readonly kubernetes?: KubernetesConnector;
 }
 
 /** One JSON line on stdout (the function's CloudWatch log). */

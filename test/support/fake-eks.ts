@@ -29,7 +29,20 @@ export interface FakeEksOptions {
   readonly authenticationMode?: string | null;
   /** @default vpc-cni v1.19.0-eksbuild.1 and eks-pod-identity-agent v1.3.4-eksbuild.1 */
   readonly addons?: FakeAddon[];
+  /** The Kubernetes API server URL; `null` leaves it out (a cluster still `CREATING`). @default DEFAULT_EKS_ENDPOINT */
+  readonly endpoint?: string | null;
+  /** `certificateAuthority.data` (base64 of a PEM); `null` leaves it out. @default a placeholder (not a usable CA) */
+  readonly certificateAuthority?: string | null;
+  /** @default true */
+  readonly endpointPublicAccess?: boolean;
+  /** @default false */
+  readonly endpointPrivateAccess?: boolean;
 }
+
+/** The endpoint DescribeCluster gives unless told otherwise (not reachable). */
+export const DEFAULT_EKS_ENDPOINT = 'https://EXAMPLE.gr7.us-east-1.eks.amazonaws.com';
+/** The CA DescribeCluster gives unless told otherwise: base64 of a placeholder, not a certificate. */
+const PLACEHOLDER_CA = Buffer.from('-----BEGIN CERTIFICATE-----\nplaceholder\n-----END CERTIFICATE-----\n').toString('base64');
 
 /** The operations the stand-in serves. */
 export type FakeEksOperation = 'DescribeCluster' | 'ListAddons' | 'DescribeAddon';
@@ -62,6 +75,14 @@ export class FakeEks {
   public version: string;
   public authenticationMode: string | undefined;
   public addons: FakeAddon[];
+  /** The Kubernetes API server URL DescribeCluster gives (e.g. a `FakeKubernetes` url); undefined leaves it out. */
+  public endpoint: string | undefined;
+  /** `certificateAuthority.data` DescribeCluster gives (base64 of a PEM, e.g. a `FakeKubernetes` caBase64). */
+  public certificateAuthority: string | undefined;
+  /** `resourcesVpcConfig.endpointPublicAccess`. */
+  public endpointPublicAccess: boolean;
+  /** `resourcesVpcConfig.endpointPrivateAccess`. */
+  public endpointPrivateAccess: boolean;
   /** ListAddons answers at most this many names a page (whatever maxResults asks). */
   public addonPageSize = 100;
   /** Called before every answer with the operation: lets a test move the cluster along. */
@@ -80,6 +101,10 @@ export class FakeEks {
     this.version = options.version ?? '1.31';
     this.authenticationMode = options.authenticationMode === null ? undefined : options.authenticationMode ?? 'API_AND_CONFIG_MAP';
     this.addons = (options.addons ?? defaultAddons()).map((a) => ({ ...a }));
+    this.endpoint = options.endpoint === null ? undefined : options.endpoint ?? DEFAULT_EKS_ENDPOINT;
+    this.certificateAuthority = options.certificateAuthority === null ? undefined : options.certificateAuthority ?? PLACEHOLDER_CA;
+    this.endpointPublicAccess = options.endpointPublicAccess ?? true;
+    this.endpointPrivateAccess = options.endpointPrivateAccess ?? false;
     this.server = http.createServer((req, res) => this.receive(req, res));
   }
 
@@ -200,7 +225,17 @@ export class FakeEks {
       arn: `arn:aws:eks:us-east-1:123456789012:cluster/${this.clusterName}`,
       createdAt: 1_700_000_000,
       version: this.version,
-      endpoint: 'https://EXAMPLE.gr7.us-east-1.eks.amazonaws.com',
+      ...(this.endpoint === undefined ? {} : { endpoint: this.endpoint }),
+      ...(this.certificateAuthority === undefined ? {} : { certificateAuthority: { data: this.certificateAuthority } }),
+      resourcesVpcConfig: {
+        subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+        securityGroupIds: [],
+        clusterSecurityGroupId: 'sg-0aaaaaaaaaaaaaaa1',
+        vpcId: 'vpc-0aaaaaaaaaaaaaaa1',
+        endpointPublicAccess: this.endpointPublicAccess,
+        endpointPrivateAccess: this.endpointPrivateAccess,
+        publicAccessCidrs: this.endpointPublicAccess ? ['0.0.0.0/0'] : [],
+      },
       roleArn: 'arn:aws:iam::123456789012:role/eks-cluster-role',
       status: this.status,
       platformVersion: 'eks.10',

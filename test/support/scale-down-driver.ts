@@ -6,6 +6,7 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { FakeSageMaker, TEST_STACK_ID } from './fake-sagemaker';
 import { SCALE_DOWN_RESOURCE_TYPE } from '../../src/contract/scale-down';
+import { KubernetesConnector } from '../../src/domain/kubernetes';
 import { CLIENT_RETRY_SETTINGS, SageMakerHyperPodApi } from '../../src/domain/sagemaker';
 import { HandlerContext, HandlerRequest, IsCompleteResult, OnEventResult } from '../../src/handlers/request';
 import { isComplete, onEvent } from '../../src/handlers/scale-down/handler';
@@ -57,6 +58,8 @@ export interface RunOptions {
   readonly deadline?: number;
   /** The handlers to drive. @default the scale-down ones */
   readonly handlers?: ProviderHandlers<HandlerContext>;
+  /** The Kubernetes connector of the drain. @default none */
+  readonly kubernetes?: KubernetesConnector;
 }
 
 const SERVICE_TOKEN = 'arn:aws:lambda:us-east-1:123456789012:function:x';
@@ -125,6 +128,7 @@ export async function runProvider(fake: FakeSageMaker, event: HandlerRequest, op
   const client = options.client ?? testClient(fake);
   const ctx: HandlerContext = {
     api: new SageMakerHyperPodApi(client), log: (r) => logs.push(r), now: options.now, deadline: options.deadline, sleep: async () => {},
+    kubernetes: options.kubernetes,
   };
   try {
     return await driveProvider(event, ctx, options.handlers ?? { onEvent, isComplete }, options.maxPolls ?? 10, logs);

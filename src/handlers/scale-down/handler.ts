@@ -16,11 +16,14 @@
  * ownership was proven and whether all was done.
  */
 import { createHash } from 'crypto';
+import { DrainSession, releaseMarked } from './drain';
 import { PassOutcome, runPass } from './pass';
-import { parseProperties, readPrevious } from './properties';
+import { parseProperties, readPrevious, ScaleDownRequestProperties } from './properties';
 import { boundedMessage } from '../../contract/problems';
 import { countAttribute } from '../../contract/scale-down';
+import { drainOwner } from '../../domain/drain';
 import { asksForRemoval, GroupIntent, readIntents } from '../../domain/intent';
+import { KubernetesApi } from '../../domain/kubernetes';
 import { HyperPodApi } from '../../domain/sagemaker';
 import { errorText, isTransient, ScaleDownError } from '../failures';
 import { defaultLog, HandlerContext, HandlerLogger, HandlerRequest, IsCompleteResult, OnEventResult } from '../request';
@@ -57,11 +60,57 @@ export function physicalId(clusterName: string, properties: Record<string, unkno
 }
 
 /** The intents of an Update; none for Create (never removes) and for an unreadable request. */
-function intentsOf(event: HandlerRequest): { clusterName: string; timeoutSeconds?: number; intents: GroupIntent[]; autoscaled: string[] } {
+function intentsOf(event: HandlerRequest, ctx: HandlerContext): { clusterName: string; timeoutSeconds?: number; intents: GroupIntent[];
+  autoscaled: string[]; drain?: DrainSession; } {
   const props = parseProperties(event.ResourceProperties);
   const intents = event.RequestType === 'Update' ? readIntents(props.groups, readPrevious(event.OldResourceProperties)) : [];
   const autoscaled = props.groups.filter((g) => g.autoscaled).map((g) => g.group);
-  return { clusterName: props.clusterName, timeoutSeconds: props.timeoutSeconds, intents, autoscaled };
+  const drain = intents.some((i) => i.drain) ? drainSession(event, props, ctx) : undefined;
+  return { clusterName: props.clusterName, timeoutSeconds: props.timeoutSeconds, intents, autoscaled, drain };
+}
+
+/**
+ * The Kubernetes side of an operation in which a group drains: whose marks (this stack's
+ * cluster), which operation (the CloudFormation request), and a connection made on first use.
+ */
+function drainSession(event: HandlerRequest, props: ScaleDownRequestProperties, ctx: HandlerContext): DrainSession {
+  const eksClusterName = props.eksClusterName!;
+  let connection: Promise<KubernetesApi> | undefined;
+  return {
+    clusterName: props.clusterName,
+    eksClusterName,
+    owner: drainOwner(event.StackId ?? '', props.clusterName),
+    operation: event.RequestId ?? physicalId(props.clusterName, event.ResourceProperties),
+    kube: () => {
+      if (!ctx.kubernetes) {
+        return Promise.reject(new ScaleDownError(`scale-down of cluster "${props.clusterName}": a group drains, but this handler `
+          + 'has no Kubernetes access configured; no node was removed'));
+      }
+      // A failed connection is not kept: the next call (or poll) connects again.
+      connection ??= ctx.kubernetes(eksClusterName).catch((err) => {
+        connection = undefined;
+        throw err;
+      });
+      return connection;
+    },
+  };
+}
+
+/**
+ * Whether an update without removals may follow a drain that did not finish, so that nodes it
+ * cordoned must be uncordoned: a group that drains got a higher count (a rollback of a
+ * scale-down raises the count it lowered).
+ */
+function mayFollowDrain(intents: readonly GroupIntent[]): boolean {
+  return intents.some((i) => i.drain && i.previousCount !== undefined && i.desiredCount > i.previousCount);
+}
+
+/** Before a deployment-ending error: uncordons the nodes the drain cordoned (best effort), then hands the error on. */
+async function failing(err: Error, drain: DrainSession | undefined, log: HandlerLogger): Promise<never> {
+  if (drain) {
+    await releaseMarked(drain, log);
+  }
+  throw err;
 }
 
 /** `Data` key set while the autoscaled groups' counts could not be read yet (a passing error): isComplete reads them. */
@@ -108,7 +157,7 @@ export async function onEvent(event: HandlerRequest, ctx: HandlerContext): Promi
     log({ level: 'info', msg: 'delete: nothing to do', physicalResourceId: event.PhysicalResourceId });
     return { PhysicalResourceId: event.PhysicalResourceId ?? 'hyperpod-scale-down' };
   }
-  const { clusterName, intents, autoscaled } = intentsOf(event);
+  const { clusterName, intents, autoscaled, drain } = intentsOf(event, ctx);
   const id = physicalId(clusterName, event.ResourceProperties);
   const startedAt = new Date(now()).toISOString();
   // First in Data, and never left out: the cluster's template reads them.
@@ -121,12 +170,16 @@ export async function onEvent(event: HandlerRequest, ctx: HandlerContext): Promi
       msg: `${event.RequestType.toLowerCase()}: no instanceCount went down and no new removeNodeIds, nothing to remove`,
       cluster: clusterName,
     });
+    if (drain && mayFollowDrain(intents)) {
+      // A rollback of a scale-down whose drain had started: its cordons go (never fails).
+      await releaseMarked(drain, log);
+    }
     return { PhysicalResourceId: id, Data: { ...Object.fromEntries(counts), [STARTED_AT_KEY]: startedAt, [DONE_KEY]: 'true', [REMOVED_TOTAL_KEY]: '0' } };
   }
   log({ level: 'info', msg: 'scale-down requested', cluster: clusterName, groups: asking.map((i) => `${i.group}: ${i.previousCount} -> ${i.desiredCount}`) });
   const entries: Array<[string, string]> = [...counts, [STARTED_AT_KEY, startedAt]];
   try {
-    const outcome = await runPass({ clusterName, intents, stackId: event.StackId, ownerVerified: false, phase: 'onEvent' }, context(ctx, log));
+    const outcome = await runPass({ clusterName, intents, stackId: event.StackId, ownerVerified: false, phase: 'onEvent', drain }, context(ctx, log));
     if (outcome.ownerVerified) {
       entries.push([OWNER_KEY, 'true']);
     }
@@ -144,7 +197,7 @@ export async function onEvent(event: HandlerRequest, ctx: HandlerContext): Promi
     }
   } catch (err) {
     if (!isTransient(err)) {
-      throw finalError(clusterName, err);
+      return failing(finalError(clusterName, err), drain, log);
     }
     // The first poll starts over; a pass is safe to repeat.
     log({ level: 'warn', msg: 'passing error, the next poll tries again', cluster: clusterName, error: errorText(err) });
@@ -159,13 +212,13 @@ export async function isComplete(event: HandlerRequest, ctx: HandlerContext): Pr
     return { IsComplete: true };
   }
   const data = event.Data ?? {};
-  const { clusterName, timeoutSeconds, intents, autoscaled } = intentsOf(event);
+  const { clusterName, timeoutSeconds, intents, autoscaled, drain } = intentsOf(event, ctx);
   // Counts onEvent could not read come first: the deployment waits for them, never guesses them.
   let counts: Array<[string, string]> = [];
   if (data[COUNTS_PENDING_KEY] === 'true') {
     const read = await autoscaledCounts(event, clusterName, autoscaled, ctx.api, log);
     if (read === undefined) {
-      return notYet(clusterName, timeoutSeconds, data, ['the counts of the autoscaled groups could not be read yet; the next poll tries again'], ctx, log);
+      return notYet(clusterName, timeoutSeconds, data, ['the counts of the autoscaled groups could not be read yet; the next poll tries again'], ctx, log, drain);
     }
     counts = read;
   }
@@ -181,6 +234,7 @@ export async function isComplete(event: HandlerRequest, ctx: HandlerContext): Pr
       ownerVerified: data[OWNER_KEY] === 'true',
       phase: 'isComplete',
       startTargets: readStartTargets(data),
+      drain,
     }, context(ctx, log));
     if (outcome.done) {
       const removed = removedEntries(intents, outcome);
@@ -190,21 +244,22 @@ export async function isComplete(event: HandlerRequest, ctx: HandlerContext): Pr
     waiting = outcome.waiting;
   } catch (err) {
     if (!isTransient(err)) {
-      throw finalError(clusterName, err);
+      return failing(finalError(clusterName, err), drain, log);
     }
     waiting = [`the last poll failed with ${errorText(err)}; the next poll tries again`];
   }
-  return notYet(clusterName, timeoutSeconds, data, waiting, ctx, log);
+  return notYet(clusterName, timeoutSeconds, data, waiting, ctx, log, drain);
 }
 
-/** Not complete: waits for the next poll, or fails once the resource's timeout has passed. */
-function notYet(clusterName: string, timeoutSeconds: number | undefined, data: Record<string, unknown>, waiting: string[],
-  ctx: HandlerContext, log: HandlerLogger): IsCompleteResult {
+/** Not complete: waits for the next poll, or fails once the resource's timeout has passed (uncordoning what the drain cordoned). */
+async function notYet(clusterName: string, timeoutSeconds: number | undefined, data: Record<string, unknown>, waiting: string[],
+  ctx: HandlerContext, log: HandlerLogger, drain?: DrainSession): Promise<IsCompleteResult> {
   const started = Date.parse(String(data[STARTED_AT_KEY] ?? ''));
   const now = (ctx.now ?? Date.now)();
   if (timeoutSeconds !== undefined && !Number.isNaN(started) && now - started >= timeoutSeconds * 1000) {
-    throw new Error(boundedMessage(`scale-down of cluster "${clusterName}" did not finish within ${timeoutSeconds} seconds; `
-      + 'the nodes already removed stay removed, the others stay. Deploy again to go on (see "hyperpod-cdk status"):', waiting));
+    return failing(new Error(boundedMessage(`scale-down of cluster "${clusterName}" did not finish within ${timeoutSeconds} seconds; `
+      + `the nodes already removed stay removed, the others stay${drain ? ' (and are uncordoned)' : ''}. Deploy again to go on `
+      + '(see "hyperpod-cdk status"):', waiting)), drain, log);
   }
   log({ level: 'info', msg: 'not complete yet', cluster: clusterName, waiting });
   return { IsComplete: false };

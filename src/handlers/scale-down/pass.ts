@@ -5,16 +5,18 @@
  * TargetCount dropped by every node accepted (no churn). Stateless: what is left is read
  * from the cluster again on the next pass.
  */
+import { DrainSession, drainChosen, GroupDrainResult, releaseMarked, unmarkRemoved } from './drain';
+import { DRAIN_OWNER_LABEL } from '../../contract/drain';
 import { boundedMessage } from '../../contract/problems';
 import { OWNER_TAG_KEY } from '../../contract/scale-down';
+import { describeDrain, isMarkedBy } from '../../domain/drain';
 import { GroupIntent } from '../../domain/intent';
+import { instanceIdOf, nodeNameOf } from '../../domain/kubernetes';
 import { chunk, ChosenNode, interpret, NodeFailure, nodeKey, SHUTTING_DOWN } from '../../domain/plan';
 import { ClusterView, HyperPodApi } from '../../domain/sagemaker';
 import { assessAll, surveyGroups, SurveyedGroup } from '../../domain/survey';
 import { errorText, isTransient, ScaleDownError } from '../failures';
 import { HandlerLogger } from '../request';
-
-/** Receives one structured record per line of progress. */
 
 /** What a pass needs besides its input. */
 export interface PassContext {
@@ -38,6 +40,8 @@ export interface PassInput {
   readonly phase: 'onEvent' | 'isComplete';
   /** Each group's TargetCount when the operation's first pass began (from onEvent's `Data`). */
   readonly startTargets?: ReadonlyMap<string, number>;
+  /** Set when a group drains: the Kubernetes side of this operation. */
+  readonly drain?: DrainSession;
 }
 
 /** What one pass did and what is left. */
@@ -132,17 +136,29 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
     return { ...idle, done: false, waiting };
   }
   const ownerVerified = input.ownerVerified || await proveOwnership(api, view, input.stackId);
-  const surveyed = await surveyGroups(api, cluster, active);
+  const drainsHere = input.drain !== undefined && active.some((a) => a.intent.drain);
+  const marked = drainsHere ? await markedNodes(input.drain!, ctx.log) : { ids: new Set<string>() };
+  const surveyed = await surveyGroups(api, cluster, active, false, marked.ids);
   const errors = surveyed.flatMap((g) => g.choice.errors);
   if (errors.length > 0) {
     throw new ScaleDownError(boundedMessage(`cannot scale down cluster "${cluster}"; no node was removed in this pass:`, errors));
+  }
+  const drained = await drainGroups(surveyed, input.drain, marked.unreachable, ctx);
+  if (drained.failed.length > 0) {
+    await releaseMarked(input.drain!, ctx.log, goingNodeNames(surveyed));
+    throw new ScaleDownError(boundedMessage(`scale-down of cluster "${cluster}" stopped: nodes did not drain within their group's `
+      + 'drain timeout, and its onTimeout is Fail. The nodes this deployment cordoned and did not remove are uncordoned; '
+      + 'nodes removed earlier in this deployment stay removed. Free the pods (a PodDisruptionBudget that allows no disruption '
+      + 'blocks them), raise scaleDown.drain.timeout, or choose onTimeout: DrainTimeoutAction.REMOVE_ANYWAY, then deploy again:',
+    drained.failed));
   }
   const retries = new Map<string, NodeFailure[]>();
   const gone = new Map<string, NodeFailure[]>();
   let outOfTime = false;
   try {
     for (const g of surveyed) {
-      const result = await deleteChosen(cluster, g, input.phase, ctx, accepted);
+      const ready = drained.ready.get(g.assessment.intent.group);
+      const result = await deleteChosen(cluster, ready ? { ...g, choice: { ...g.choice, chosen: ready } } : g, input.phase, ctx, accepted);
       retries.set(g.assessment.intent.group, result.retry);
       gone.set(g.assessment.intent.group, result.gone);
       outOfTime ||= result.outOfTime;
@@ -160,6 +176,10 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
     throw err;
   }
   await settleUncertain(cluster, surveyed, retries, gone, accepted, ctx);
+  if (input.drain) {
+    const removed = surveyed.filter((g) => g.assessment.intent.drain).flatMap((g) => accepted.get(g.assessment.intent.group) ?? []);
+    await unmarkRemoved(input.drain, removed.filter((id) => id.startsWith('i-')).map(nodeNameOf), ctx.log);
+  }
   const hasAccepted = [...accepted.values()].some((ids) => ids.length > 0);
   const targets = hasAccepted ? await verifyTargets(cluster, view, accepted, ctx) : targetsOf(view);
   const waiting: string[] = [];
@@ -180,10 +200,88 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
         + `${removed === undefined ? '' : `, ${removed} removed so far`})${failures}`);
     }
   }
-  if (outOfTime) {
+  waiting.push(...drained.waiting);
+  if (outOfTime || drained.outOfTime) {
     waiting.push('out of time in this invocation; the next poll goes on');
   }
-  return { done: waiting.length === 0, missing: false, ownerVerified, waiting, targets, accepted, startTargets };
+  const done = waiting.length === 0;
+  if (done && drainsHere) {
+    // Nodes cordoned by an earlier pass and not chosen in the end go back to work.
+    await releaseMarked(input.drain!, ctx.log, new Set<string>([...goingNodeNames(surveyed), ...[...accepted.values()].flat().map(nodeNameOf)]));
+  }
+  return { done, missing: false, ownerVerified, waiting, targets, accepted, startTargets };
+}
+
+/** Instance ids of the nodes this owner's drains cordoned and did not remove; `unreachable` when they cannot be read now. */
+async function markedNodes(session: DrainSession, log: HandlerLogger): Promise<{ ids: Set<string>; unreachable?: unknown }> {
+  try {
+    const kube = await session.kube();
+    const nodes = await kube.listNodes(`${DRAIN_OWNER_LABEL}=${session.owner}`);
+    return { ids: new Set(nodes.filter((n) => isMarkedBy(n, session.owner)).map((n) => instanceIdOf(n.name)).filter((id): id is string => !!id)) };
+  } catch (err) {
+    if (!isTransient(err)) {
+      throw err;
+    }
+    log({ level: 'warn', msg: 'the Kubernetes API did not answer; groups that drain wait for the next poll', cluster: session.clusterName, eksCluster: session.eksClusterName, error: errorText(err) });
+    return { ids: new Set(), unreachable: err };
+  }
+}
+
+/** Names of the Kubernetes nodes of instances HyperPod lists as shutting down (never uncordoned). */
+function goingNodeNames(surveyed: readonly SurveyedGroup[]): Set<string> {
+  return new Set(surveyed.flatMap((g) => g.nodes).filter((n) => n.status === SHUTTING_DOWN && n.instanceId).map((n) => nodeNameOf(n.instanceId!)));
+}
+
+/** What the drains of a pass came to: the nodes each draining group may delete now, and what waits or failed. */
+interface PassDrains {
+  /** By group: the chosen nodes that may be deleted now (groups that do not drain are absent). */
+  readonly ready: Map<string, ChosenNode[]>;
+  readonly waiting: string[];
+  readonly failed: string[];
+  readonly outOfTime: boolean;
+}
+
+/**
+ * Drains the chosen nodes of every group that drains. A group whose Kubernetes calls hit a
+ * passing error (or whose API cannot be reached) removes nothing in this pass and waits.
+ */
+async function drainGroups(surveyed: readonly SurveyedGroup[], session: DrainSession | undefined, unreachable: unknown,
+  ctx: PassContext): Promise<PassDrains> {
+  const result: PassDrains = { ready: new Map(), waiting: [], failed: [], outOfTime: false };
+  let outOfTime = false;
+  for (const g of surveyed) {
+    const { intent } = g.assessment;
+    if (!intent.drain || !session || g.choice.chosen.length === 0) {
+      continue;
+    }
+    if (outOfTime) {
+      result.ready.set(intent.group, []);
+      continue;
+    }
+    let drain: GroupDrainResult;
+    try {
+      if (unreachable !== undefined) {
+        throw unreachable;
+      }
+      drain = await drainChosen(intent.group, g.choice.chosen, intent.drain, session, ctx);
+    } catch (err) {
+      if (!isTransient(err)) {
+        throw err;
+      }
+      result.ready.set(intent.group, []);
+      result.waiting.push(`instance group "${intent.group}": drain waits: the Kubernetes API of EKS cluster "${session.eksClusterName}" `
+        + `did not answer (${errorText(err)}). If its endpoint is private, run the handler in the cluster's VPC `
+        + '(scaleDown.drain.vpcSubnets); nothing of this group is removed until its nodes are drained');
+      continue;
+    }
+    result.ready.set(intent.group, drain.ready);
+    result.failed.push(...drain.failed);
+    for (const r of drain.reports.filter((x) => x.drain.state === 'draining')) {
+      result.waiting.push(`instance group "${intent.group}": ${describeDrain(r.nodeName, r.drain)}`);
+    }
+    outOfTime ||= drain.outOfTime;
+  }
+  return { ...result, outOfTime };
 }
 
 /** Codes after which a node may or may not be going: a lost answer retried by the SDK reads `InvalidNodeStatus`. */

@@ -2,8 +2,10 @@
  * Reads the `Custom::HyperPodScaleDown` resource properties back into numbers and lists.
  * CloudFormation hands every scalar to the handler as a string.
  */
+import { DEFAULT_DRAIN_TIMEOUT_ACTION, DEFAULT_DRAIN_TIMEOUT_SECONDS, DRAIN_TIMEOUT_ACTIONS, DrainTimeoutActionValue } from '../../contract/drain';
 import { boundedMessage } from '../../contract/problems';
 import { DEFAULT_SCALE_DOWN_ORDER, DRIFT_POLICIES, DriftPolicyValue, MAX_INSTANCE_IDS_PER_CALL, SCALE_DOWN_ORDERS, SCALE_DOWN_RESOURCE_TYPE, ScaleDownOrderValue } from '../../contract/scale-down';
+import { DrainPolicy } from '../../domain/drain';
 import { GroupRequest, PreviousGroup } from '../../domain/intent';
 import { asInteger } from '../parse';
 
@@ -13,6 +15,8 @@ export interface ScaleDownRequestProperties {
   readonly groups: GroupRequest[];
   /** Seconds after the operation started at which `isComplete` stops waiting and fails. */
   readonly timeoutSeconds?: number;
+  /** The EKS cluster whose Kubernetes API drains nodes; set when any group drains. */
+  readonly eksClusterName?: string;
 }
 
 /**
@@ -61,6 +65,7 @@ export function parseProperties(raw: Record<string, unknown> | undefined): Scale
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) {
       problems.push(`${where}.RemoveNodeIds must be a list of strings, got ${JSON.stringify(ids)}`);
     }
+    const drain = readDrain(g, where, problems);
     groups.push({
       group: name,
       desiredCount: desiredCount ?? 0,
@@ -69,15 +74,43 @@ export function parseProperties(raw: Record<string, unknown> | undefined): Scale
       drift: drift as DriftPolicyValue,
       removeNodeIds: Array.isArray(ids) ? ids.map(String) : [],
       autoscaled: g.Autoscaled === 'true' || g.Autoscaled === true,
+      ...(drain ? { drain } : {}),
     });
   });
   const timeoutSeconds = props.TimeoutSeconds === undefined
     ? undefined
     : asInteger(props.TimeoutSeconds, 'TimeoutSeconds', 1, 24 * 3600, problems);
+  const eksClusterName = props.EksClusterName;
+  if (eksClusterName !== undefined && (typeof eksClusterName !== 'string' || eksClusterName === '')) {
+    problems.push(`EksClusterName must be a non-empty string, got ${JSON.stringify(eksClusterName)}`);
+  }
+  const draining = groups.filter((g) => g.drain).map((g) => g.group);
+  if (draining.length > 0 && eksClusterName === undefined) {
+    problems.push(`EksClusterName is required when a group drains (${draining.join(', ')})`);
+  }
   if (problems.length > 0) {
     throw new Error(boundedMessage(`invalid ${SCALE_DOWN_RESOURCE_TYPE} properties:`, problems));
   }
-  return { clusterName: clusterName as string, groups, timeoutSeconds };
+  return { clusterName: clusterName as string, groups, timeoutSeconds, ...(typeof eksClusterName === 'string' ? { eksClusterName } : {}) };
+}
+
+/** A group's drain settings (`Drain`, `DrainTimeoutSeconds`, `DrainOnTimeout`); `undefined` when it does not drain. */
+function readDrain(g: Record<string, unknown>, where: string, problems: string[]): DrainPolicy | undefined {
+  if (g.Drain === undefined || g.Drain === 'false' || g.Drain === false) {
+    return undefined;
+  }
+  if (g.Drain !== 'true' && g.Drain !== true) {
+    problems.push(`${where}.Drain must be 'true' or 'false', got ${JSON.stringify(g.Drain)}`);
+    return undefined;
+  }
+  const timeoutSeconds = g.DrainTimeoutSeconds === undefined
+    ? DEFAULT_DRAIN_TIMEOUT_SECONDS
+    : asInteger(g.DrainTimeoutSeconds, `${where}.DrainTimeoutSeconds`, 1, 24 * 3600, problems);
+  const onTimeout = g.DrainOnTimeout ?? DEFAULT_DRAIN_TIMEOUT_ACTION;
+  if (!DRAIN_TIMEOUT_ACTIONS.includes(onTimeout as DrainTimeoutActionValue)) {
+    problems.push(`${where}.DrainOnTimeout must be one of ${DRAIN_TIMEOUT_ACTIONS.join(', ')}, got ${JSON.stringify(onTimeout)}`);
+  }
+  return { timeoutSeconds: timeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS, onTimeout: onTimeout as DrainTimeoutActionValue };
 }
 
 /**

@@ -1,0 +1,224 @@
+/**
+ * The drain before delete, as one scale-down pass runs it for a group's chosen nodes: cordon
+ * and mark each Kubernetes node, evict the pods that hold it (the API honours
+ * PodDisruptionBudgets), and hand back the nodes that may be deleted now. Stateless like the
+ * pass: the mark on the node (owner label, start time, operation) is what a later poll, a
+ * re-invoked onEvent or a rollback finds.
+ */
+import { DRAIN_OWNER_LABEL, INSTANCE_GROUP_LABEL } from '../../contract/drain';
+import {
+  BlockedPod, describeDrain, DrainPolicy, drainStartedAt, holdsNode, isMarkedBy, judgeDrain, markPatch, NodeDrainState,
+  podName, unmarkPatch,
+} from '../../domain/drain';
+import { KubeNode, KubernetesApi, nodeNameOf } from '../../domain/kubernetes';
+import { ChosenNode } from '../../domain/plan';
+import { errorText, ScaleDownError } from '../failures';
+import { HandlerLogger } from '../request';
+
+/** The HyperPod status of a node that runs pods; others are removed without a drain. */
+const RUNNING = 'Running';
+
+/** What the drain of one operation needs: where, whose marks, and a connection made once. */
+export interface DrainSession {
+  /** The HyperPod cluster (for messages). */
+  readonly clusterName: string;
+  readonly eksClusterName: string;
+  /** The owner label's value (`drainOwner`). */
+  readonly owner: string;
+  /** The CloudFormation request this drain belongs to. */
+  readonly operation: string;
+  /** The Kubernetes API (connected on first use). */
+  kube(): Promise<KubernetesApi>;
+}
+
+/** One chosen node's drain in this pass. */
+export interface NodeDrainReport {
+  readonly instanceId?: string;
+  readonly nodeName: string;
+  readonly drain: NodeDrainState;
+}
+
+/** What the drain of a group's chosen nodes came to in this pass. */
+export interface GroupDrainResult {
+  /** The chosen nodes that may be deleted now, in the order chosen. */
+  readonly ready: ChosenNode[];
+  readonly reports: NodeDrainReport[];
+  /** Nodes timed out under `onTimeout: Fail`, one line each. */
+  readonly failed: string[];
+  /** The Lambda ran out of time before every node was looked at. */
+  readonly outOfTime: boolean;
+}
+
+/** Where a pass runs. */
+export interface DrainPassContext {
+  readonly log: HandlerLogger;
+  readonly now: () => number;
+  readonly deadline?: number;
+}
+
+/**
+ * Drains the chosen nodes of one group as far as this pass can: nodes that run no pods are
+ * ready at once; the others are cordoned and marked (once), their pods evicted, and they are
+ * ready when no pod holds them, or at the drain timeout under `onTimeout: Remove`.
+ */
+export async function drainChosen(group: string, chosen: readonly ChosenNode[], policy: DrainPolicy, session: DrainSession,
+  ctx: DrainPassContext): Promise<GroupDrainResult> {
+  const ready: ChosenNode[] = [];
+  const reports: NodeDrainReport[] = [];
+  const failed: string[] = [];
+  const running = chosen.filter((n) => n.instanceId && n.status === RUNNING);
+  for (const node of chosen.filter((n) => !running.includes(n))) {
+    const reason = node.instanceId ? `HyperPod status ${node.status}: it runs no pods` : 'not launched yet: it runs no pods';
+    reports.push(report(node, { state: 'skipped', reason }, ctx, session, group));
+    ready.push(node);
+  }
+  if (running.length === 0) {
+    return { ready, reports, failed, outOfTime: false };
+  }
+  const kube = await session.kube();
+  const known = new Map((await call(session, () => kube.listNodes(`${INSTANCE_GROUP_LABEL}=${group}`))).map((n) => [n.name, n]));
+  for (const [i, node] of running.entries()) {
+    if (ctx.deadline !== undefined && ctx.now() >= ctx.deadline) {
+      ctx.log({ level: 'warn', msg: 'out of time; the drain goes on at the next poll', cluster: session.clusterName, group, nodesLeft: running.length - i });
+      return { ready, reports, failed, outOfTime: true };
+    }
+    const name = nodeNameOf(node.instanceId!);
+    const kubeNode = known.get(name);
+    if (!kubeNode) {
+      reports.push(report(node, { state: 'skipped', reason: `no Kubernetes node ${name} in the group: it runs no pods` }, ctx, session, group));
+      ready.push(node);
+      continue;
+    }
+    const drain = await drainNode(kube, kubeNode, policy, session, ctx);
+    reports.push(report(node, drain, ctx, session, group));
+    if (drain.state === 'drained' || (drain.state === 'timed out' && drain.action === 'Remove')) {
+      ready.push(node);
+    } else if (drain.state === 'timed out') {
+      failed.push(`instance group "${group}": ${describeDrain(name, drain)}`);
+    }
+  }
+  // Keep the chosen order (it is the order of the delete calls).
+  return { ready: chosen.filter((n) => ready.includes(n)), reports, failed, outOfTime: false };
+}
+
+/** Cordons and marks the node (once per operation), evicts what holds it, and judges. */
+async function drainNode(kube: KubernetesApi, node: KubeNode, policy: DrainPolicy, session: DrainSession,
+  ctx: DrainPassContext): Promise<NodeDrainState> {
+  let startedAt = drainStartedAt(node, session.owner, session.operation);
+  if (startedAt === undefined) {
+    startedAt = ctx.now();
+    const patched = await call(session, () => kube.patchNode(node.name, markPatch(node, session.owner, session.operation, startedAt!)));
+    if (!patched) {
+      return { state: 'skipped', reason: `Kubernetes node ${node.name} went away: it runs no pods` };
+    }
+    ctx.log({ level: 'info', msg: 'cordoned', cluster: session.clusterName, node: node.name, cordonedBefore: node.unschedulable && !isMarkedBy(node, session.owner) });
+  }
+  const holding = (await call(session, () => kube.listPodsOnNode(node.name))).filter(holdsNode);
+  const blocked: BlockedPod[] = [];
+  const left = [];
+  // Also at the timeout: the refusals say what blocks the node, and a pod let go now still leaves gracefully.
+  for (const pod of holding) {
+    if (pod.terminating) {
+      left.push(pod);
+      continue;
+    }
+    const outcome = await call(session, () => kube.evictPod(pod.namespace, pod.name));
+    if (outcome.result === 'blocked') {
+      blocked.push({ pod: podName(pod), message: outcome.message });
+    }
+    if (outcome.result !== 'gone') {
+      left.push(pod);
+    }
+  }
+  return judgeDrain(left, blocked, startedAt, ctx.now(), policy);
+}
+
+function report(node: ChosenNode, drain: NodeDrainState, ctx: DrainPassContext, session: DrainSession, group: string): NodeDrainReport {
+  const nodeName = node.instanceId ? nodeNameOf(node.instanceId) : (node.logicalId ?? '?');
+  const level = drain.state === 'timed out' ? 'warn' : 'info';
+  ctx.log({
+    level,
+    msg: 'drain',
+    cluster: session.clusterName,
+    group,
+    node: nodeName,
+    state: drain.state,
+    ...('seconds' in drain ? { seconds: drain.seconds } : {}),
+    ...('reason' in drain ? { reason: drain.reason } : {}),
+    ...('pods' in drain ? { pods: drain.pods.slice(0, 20), podsLeft: drain.pods.length } : {}),
+    ...('blocked' in drain && drain.blocked.length > 0 ? { blockedBy: drain.blocked.slice(0, 20) } : {}),
+    ...('action' in drain ? { onTimeout: drain.action } : {}),
+  });
+  return { instanceId: node.instanceId, nodeName, drain };
+}
+
+/**
+ * After the delete of drained nodes was accepted: removes the mark, keeping them cordoned (they
+ * are going), so that no release uncordons them. Best effort: a node still marked is left
+ * cordoned by the release only if HyperPod lists it as going.
+ */
+export async function unmarkRemoved(session: DrainSession, nodeNames: readonly string[], log: HandlerLogger): Promise<void> {
+  if (nodeNames.length === 0) {
+    return;
+  }
+  try {
+    const kube = await session.kube();
+    for (const name of nodeNames) {
+      await call(session, () => kube.patchNode(name, unmarkPatch({ name, unschedulable: true, labels: {}, annotations: {} }, 'removed')));
+    }
+  } catch (err) {
+    log({ level: 'warn', msg: 'could not unmark removed nodes (they stay cordoned and go)', cluster: session.clusterName, nodes: nodeNames, error: errorText(err) });
+  }
+}
+
+/**
+ * Uncordons every node this owner marked and did not remove (a rollback, a failed or finished
+ * deployment), except `keep` (nodes HyperPod lists as going). Best effort, and never fails:
+ * returns the names released, and logs what could not be.
+ */
+export async function releaseMarked(session: DrainSession, log: HandlerLogger, keep: ReadonlySet<string> = new Set()): Promise<string[]> {
+  const released: string[] = [];
+  try {
+    const kube = await session.kube();
+    const marked = await kube.listNodes(`${DRAIN_OWNER_LABEL}=${session.owner}`);
+    for (const node of marked.filter((n) => isMarkedBy(n, session.owner))) {
+      const why = keep.has(node.name) ? 'removed' : 'release';
+      await kube.patchNode(node.name, unmarkPatch(node, why));
+      if (why === 'release') {
+        released.push(node.name);
+      }
+    }
+    if (released.length > 0) {
+      log({ level: 'info', msg: 'uncordoned nodes this deployment cordoned and did not remove', cluster: session.clusterName, nodes: released });
+    }
+  } catch (err) {
+    log({
+      level: 'warn',
+      msg: 'could not uncordon the nodes this deployment cordoned; find them with the label selector and uncordon them by hand',
+      cluster: session.clusterName,
+      labelSelector: `${DRAIN_OWNER_LABEL}=${session.owner}`,
+      released,
+      error: errorText(err),
+    });
+  }
+  return released;
+}
+
+/**
+ * A Kubernetes call: a refusal of access ends the deployment with what to grant; passing
+ * errors (throttling, 5xx, network) go up to be retried at the next poll.
+ */
+async function call<T>(session: DrainSession, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status === 401 || status === 403) {
+      throw new ScaleDownError(`scale-down of cluster "${session.clusterName}" stopped: the Kubernetes API of EKS cluster `
+        + `"${session.eksClusterName}" refused the drain (${errorText(err)}). Nodes already removed stay removed, and the nodes `
+        + 'this deployment cordoned are uncordoned. See README "Drain before delete", or turn drain off for the group with '
+        + 'scaleDown: { drain: { enabled: false } }');
+    }
+    throw err;
+  }
+}
