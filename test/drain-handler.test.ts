@@ -5,6 +5,7 @@
  * against the Kubernetes stand-in (nodes, pods, evictions with PodDisruptionBudgets).
  */
 import { EKSClient } from '@aws-sdk/client-eks';
+import { invokeBundled } from './support/bundled-handlers';
 import { FakeEks } from './support/fake-eks';
 import { FakeKubernetes } from './support/fake-kubernetes';
 import { FakeSageMaker, makeNodes } from './support/fake-sagemaker';
@@ -285,4 +286,20 @@ describe('drain before delete', () => {
     expect(wd.sagemaker.removed).toHaveLength(2);
     expect(wd.kube.node(name(4))!.labels[INSTANCE_GROUP_LABEL]).toBe('worker');
   });
+
+  test('the bundled Lambda entries drain with the function\'s own credentials: EKS endpoint and CA, token, evictions', async () => {
+    const wd = await start();
+    const event = shrink(4);
+    const env = { AWS_ENDPOINT_URL_EKS: wd.eks.url };
+    const first = await invokeBundled('on-event', wd.sagemaker, event, env);
+    let result: Record<string, unknown> = {};
+    for (let poll = 0; poll < 5 && result.IsComplete !== true; poll++) {
+      result = await invokeBundled('is-complete', wd.sagemaker, { ...event, ...first } as HandlerRequest, env);
+    }
+    expect(result).toMatchObject({ IsComplete: true });
+    expect(wd.sagemaker.removed).toEqual([w[4]]);
+    expect(wd.kube.evictions).toEqual(['team-a/app-4']);
+    expect(wd.kube.authFailures).toEqual([]);
+    expect(marked(wd.kube)).toEqual([]);
+  }, 60_000);
 });

@@ -358,7 +358,7 @@ describe('evictions', () => {
     expect(await api.evictPod('default', 'api-4')).toEqual({ result: 'evicting' });
   }, TIMEOUT);
 
-  test('a pod under two budgets is blocked with the API\'s message (500); a throttled eviction is blocked too', async () => {
+  test('a pod under two budgets is blocked with the API\'s message (500); a throttled or conflicting eviction is blocked too', async () => {
     const f = await startKube();
     f.addPdb({ name: 'one', matchLabels: { app: 'x' }, minAvailable: 0 });
     f.addPdb({ name: 'all', matchLabels: {}, maxUnavailable: 5 });
@@ -372,6 +372,9 @@ describe('evictions', () => {
     });
     f.throttle(1, 'EvictPod');
     expect(await api.evictPod('default', 'y-1')).toEqual({ result: 'blocked', message: 'injected TooManyRequests' });
+    // 409: the budget changed under the eviction; blocked, so the next poll tries again.
+    f.fail(1, 409, 'Conflict', 'EvictPod');
+    expect(await api.evictPod('default', 'y-1')).toMatchObject({ result: 'blocked' });
     expect(await api.evictPod('default', 'y-1')).toEqual({ result: 'evicting' });
   }, TIMEOUT);
 });

@@ -393,7 +393,8 @@ export class HttpKubernetesApi implements KubernetesApi {
     const status = statusOf(answer);
     // 429: a PodDisruptionBudget allows no disruption now (or the API server sheds load).
     // 500 naming a PodDisruptionBudget: the pod has more than one, which eviction refuses.
-    if (statusCode === 429 || (statusCode === 500 && /PodDisruptionBudget/.test(status.message ?? ''))) {
+    // 409: the budget's status changed under the eviction (kubectl drain tries again too).
+    if (statusCode === 429 || statusCode === 409 || (statusCode === 500 && /PodDisruptionBudget/.test(status.message ?? ''))) {
       return { result: 'blocked', message: status.message ?? `eviction refused (${statusCode})` };
     }
     throw new KubernetesApiError(`POST ${path}`, statusCode, status);
