@@ -121,6 +121,8 @@ describe('drain before delete', () => {
     // The log says, per node, that it was drained and how long it took.
     expect(drainLogs(run.logs).map((r) => [r.node, r.state])).toEqual(expect.arrayContaining([[name(4), 'drained'], [name(3), 'drained']]));
     expect(drainLogs(run.logs).every((r) => typeof r.seconds === 'number')).toBe(true);
+    // The last line says what each drain came to.
+    expect(run.logs.find((r) => r.msg === 'complete')?.drains).toEqual([`${name(3)}: drained in 30 s`, `${name(4)}: drained in 30 s`].sort());
     // Every Kubernetes call carried a valid EKS token (the stand-in checks its signature).
     expect(wd.kube.authFailures).toEqual([]);
   });
@@ -176,6 +178,12 @@ describe('drain before delete', () => {
     const timedOut = drainLogs(run.logs).filter((r) => r.state === 'timed out');
     expect(timedOut.map((r) => r.node).sort()).toEqual([name(3), name(4)].sort());
     expect(timedOut[0]).toMatchObject({ level: 'warn', onTimeout: 'Remove', podsLeft: 1 });
+    expect(run.logs.find((r) => r.msg === 'complete')?.drains).toEqual([
+      `${name(3)}: removed at its drain timeout: not drained after 120 s, 1 pod(s) left (team-a/app-3); blocked by team-a/app-3 `
+        + '(Cannot evict pod as it would violate the pod\'s disruption budget. The disruption budget web needs 5 healthy pods and has 5 currently)',
+      `${name(4)}: removed at its drain timeout: not drained after 120 s, 1 pod(s) left (team-a/app-4); blocked by team-a/app-4 `
+        + '(Cannot evict pod as it would violate the pod\'s disruption budget. The disruption budget web needs 5 healthy pods and has 5 currently)',
+    ]);
     expect(marked(wd.kube)).toEqual([]);
   });
 

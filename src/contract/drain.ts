@@ -57,6 +57,14 @@ export const DRAIN_OPERATION_ANNOTATION = 'hyperpod-cdk/drain-operation';
 export const DRAIN_KEEP_CORDON_ANNOTATION = 'hyperpod-cdk/cordoned-before';
 
 /**
+ * Set on a node the drain handed to HyperPod for removal, valued with the drain owner (it
+ * replaces the owner label): the handler finds them at the end to log what each drain came to.
+ */
+export const DRAIN_REMOVED_LABEL = 'hyperpod-cdk/drained-by';
+/** What a removed node's drain came to, in words (e.g. `drained in 42 s`). */
+export const DRAIN_RESULT_ANNOTATION = 'hyperpod-cdk/drain-result';
+
+/**
  * The Kubernetes group the handler's EKS access entry joins, and the name of the ClusterRole
  * and ClusterRoleBinding the library creates for it.
  */

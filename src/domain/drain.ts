@@ -6,7 +6,8 @@
 import { createHash } from 'crypto';
 import { KubeNode, KubePod } from './kubernetes';
 import {
-  DRAIN_KEEP_CORDON_ANNOTATION, DRAIN_OPERATION_ANNOTATION, DRAIN_OWNER_LABEL, DRAIN_STARTED_ANNOTATION, DrainTimeoutActionValue,
+  DRAIN_KEEP_CORDON_ANNOTATION, DRAIN_OPERATION_ANNOTATION, DRAIN_OWNER_LABEL, DRAIN_REMOVED_LABEL, DRAIN_RESULT_ANNOTATION,
+  DRAIN_STARTED_ANNOTATION, DrainTimeoutActionValue,
 } from '../contract/drain';
 
 /** A group's drain settings, as the resource properties give them. */
@@ -76,14 +77,34 @@ export function markPatch(node: KubeNode, owner: string, operation: string, now:
   };
 }
 
-/** The patch that removes the mark, uncordoning the node unless it was cordoned before (`release`) or is going (`removed`). */
-export function unmarkPatch(node: KubeNode, why: 'release' | 'removed') {
-  const keepCordon = why === 'removed' || node.annotations[DRAIN_KEEP_CORDON_ANNOTATION] === 'true';
+/** The patch that removes the mark and uncordons the node, unless it was cordoned before this owner marked it. */
+export function releasePatch(node: KubeNode) {
+  const keepCordon = node.annotations[DRAIN_KEEP_CORDON_ANNOTATION] === 'true';
   return {
     ...(keepCordon ? {} : { unschedulable: false }),
     labels: { [DRAIN_OWNER_LABEL]: null },
     annotations: { [DRAIN_STARTED_ANNOTATION]: null, [DRAIN_OPERATION_ANNOTATION]: null, [DRAIN_KEEP_CORDON_ANNOTATION]: null },
   };
+}
+
+/**
+ * The patch for a node handed to HyperPod for removal: it stays cordoned (it is going), loses
+ * the owner label (no release uncordons it), and records what its drain came to.
+ */
+export function removedPatch(owner: string, result: string) {
+  return {
+    unschedulable: true,
+    labels: { [DRAIN_OWNER_LABEL]: null, [DRAIN_REMOVED_LABEL]: owner },
+    annotations: { [DRAIN_STARTED_ANNOTATION]: null, [DRAIN_KEEP_CORDON_ANNOTATION]: null, [DRAIN_RESULT_ANNOTATION]: result },
+  };
+}
+
+/** What the drains of `operation` came to, one line per removed node still listed (`node: drained in 42 s`). */
+export function drainResults(nodes: readonly KubeNode[], owner: string, operation: string): string[] {
+  return nodes
+    .filter((n) => n.labels[DRAIN_REMOVED_LABEL] === owner && n.annotations[DRAIN_OPERATION_ANNOTATION] === operation)
+    .map((n) => `${n.name}: ${n.annotations[DRAIN_RESULT_ANNOTATION] ?? 'removed'}`)
+    .sort();
 }
 
 /** A pod an eviction was refused for, with the API's reason (a PodDisruptionBudget). */
@@ -118,6 +139,12 @@ export function judgeDrain(holding: readonly KubePod[], blocked: readonly Blocke
     return { state: 'timed out', seconds, pods, blocked: [...blocked], action: policy.onTimeout };
   }
   return { state: 'draining', seconds, pods, blocked: [...blocked] };
+}
+
+/** What a drain came to, in words, without the node's name (`drained in 42 s`). */
+export function drainResult(drain: NodeDrainState): string {
+  const text = describeDrain('', drain).replace(/^: /, '');
+  return drain.state === 'timed out' ? `removed at its drain timeout: ${text}` : text;
 }
 
 /** One line of a message or a log about a node's drain. */

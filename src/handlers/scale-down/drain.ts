@@ -5,10 +5,10 @@
  * pass: the mark on the node (owner label, start time, operation) is what a later poll, a
  * re-invoked onEvent or a rollback finds.
  */
-import { DRAIN_OWNER_LABEL, INSTANCE_GROUP_LABEL } from '../../contract/drain';
+import { DRAIN_OWNER_LABEL, DRAIN_REMOVED_LABEL, INSTANCE_GROUP_LABEL } from '../../contract/drain';
 import {
-  BlockedPod, describeDrain, DrainPolicy, drainStartedAt, holdsNode, isMarkedBy, judgeDrain, markPatch, NodeDrainState,
-  podName, unmarkPatch,
+  BlockedPod, describeDrain, DrainPolicy, drainResults, drainStartedAt, holdsNode, isMarkedBy, judgeDrain, markPatch, NodeDrainState,
+  podName, releasePatch, removedPatch,
 } from '../../domain/drain';
 import { KubeNode, KubernetesApi, nodeNameOf } from '../../domain/kubernetes';
 import { ChosenNode } from '../../domain/plan';
@@ -153,21 +153,34 @@ function report(node: ChosenNode, drain: NodeDrainState, ctx: DrainPassContext, 
 }
 
 /**
- * After the delete of drained nodes was accepted: removes the mark, keeping them cordoned (they
- * are going), so that no release uncordons them. Best effort: a node still marked is left
- * cordoned by the release only if HyperPod lists it as going.
+ * After HyperPod accepted the removal of drained nodes: each keeps its cordon (it is going),
+ * loses the owner label (so no release uncordons it) and records what its drain came to.
+ * Best effort: a node still marked is only kept cordoned by a release that sees it going.
+ *
+ * @param results what each node's drain came to, by Kubernetes node name
  */
-export async function unmarkRemoved(session: DrainSession, nodeNames: readonly string[], log: HandlerLogger): Promise<void> {
-  if (nodeNames.length === 0) {
+export async function unmarkRemoved(session: DrainSession, results: ReadonlyMap<string, string>, log: HandlerLogger): Promise<void> {
+  if (results.size === 0) {
     return;
   }
   try {
     const kube = await session.kube();
-    for (const name of nodeNames) {
-      await call(session, () => kube.patchNode(name, unmarkPatch({ name, unschedulable: true, labels: {}, annotations: {} }, 'removed')));
+    for (const [name, result] of results) {
+      await call(session, () => kube.patchNode(name, removedPatch(session.owner, result)));
     }
   } catch (err) {
-    log({ level: 'warn', msg: 'could not unmark removed nodes (they stay cordoned and go)', cluster: session.clusterName, nodes: nodeNames, error: errorText(err) });
+    log({ level: 'warn', msg: 'could not unmark removed nodes (they stay cordoned and go)', cluster: session.clusterName, nodes: [...results.keys()], error: errorText(err) });
+  }
+}
+
+/** What the drains of this operation came to, one line per removed node Kubernetes still lists; empty when that cannot be read. */
+export async function drainSummary(session: DrainSession, log: HandlerLogger): Promise<string[]> {
+  try {
+    const kube = await session.kube();
+    return drainResults(await kube.listNodes(`${DRAIN_REMOVED_LABEL}=${session.owner}`), session.owner, session.operation);
+  } catch (err) {
+    log({ level: 'warn', msg: 'could not read what each drain came to', cluster: session.clusterName, error: errorText(err) });
+    return [];
   }
 }
 
@@ -182,9 +195,10 @@ export async function releaseMarked(session: DrainSession, log: HandlerLogger, k
     const kube = await session.kube();
     const marked = await kube.listNodes(`${DRAIN_OWNER_LABEL}=${session.owner}`);
     for (const node of marked.filter((n) => isMarkedBy(n, session.owner))) {
-      const why = keep.has(node.name) ? 'removed' : 'release';
-      await kube.patchNode(node.name, unmarkPatch(node, why));
-      if (why === 'release') {
+      if (keep.has(node.name)) {
+        await kube.patchNode(node.name, removedPatch(session.owner, 'removed'));
+      } else {
+        await kube.patchNode(node.name, releasePatch(node));
         released.push(node.name);
       }
     }

@@ -192,6 +192,7 @@ export async function onEvent(event: HandlerRequest, ctx: HandlerContext): Promi
     }
     if (outcome.done) {
       entries.push([DONE_KEY, 'true'], ...removedEntries(intents, outcome));
+      log({ level: 'info', msg: 'complete', cluster: clusterName, removed: Object.fromEntries(removedEntries(intents, outcome)), ...(outcome.drains ? { drains: outcome.drains } : {}) });
     } else {
       log({ level: 'info', msg: 'not complete yet', cluster: clusterName, waiting: outcome.waiting });
     }
@@ -238,7 +239,7 @@ export async function isComplete(event: HandlerRequest, ctx: HandlerContext): Pr
     }, context(ctx, log));
     if (outcome.done) {
       const removed = removedEntries(intents, outcome);
-      log({ level: 'info', msg: 'complete', cluster: clusterName, removed: Object.fromEntries(removed) });
+      log({ level: 'info', msg: 'complete', cluster: clusterName, removed: Object.fromEntries(removed), ...(outcome.drains ? { drains: outcome.drains } : {}) });
       return { IsComplete: true, Data: { ...Object.fromEntries(counts), ...boundedData(removed) } };
     }
     waiting = outcome.waiting;

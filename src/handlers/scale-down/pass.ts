@@ -5,11 +5,11 @@
  * TargetCount dropped by every node accepted (no churn). Stateless: what is left is read
  * from the cluster again on the next pass.
  */
-import { DrainSession, drainChosen, GroupDrainResult, releaseMarked, unmarkRemoved } from './drain';
+import { DrainSession, drainChosen, drainSummary, GroupDrainResult, releaseMarked, unmarkRemoved } from './drain';
 import { DRAIN_OWNER_LABEL } from '../../contract/drain';
 import { boundedMessage } from '../../contract/problems';
 import { OWNER_TAG_KEY } from '../../contract/scale-down';
-import { describeDrain, isMarkedBy } from '../../domain/drain';
+import { describeDrain, drainResult, isMarkedBy } from '../../domain/drain';
 import { GroupIntent } from '../../domain/intent';
 import { instanceIdOf, nodeNameOf } from '../../domain/kubernetes';
 import { chunk, ChosenNode, interpret, NodeFailure, nodeKey, SHUTTING_DOWN } from '../../domain/plan';
@@ -59,6 +59,8 @@ export interface PassOutcome {
   readonly accepted: ReadonlyMap<string, string[]>;
   /** Each group's TargetCount when this pass began (what onEvent hands to the polls). */
   readonly startTargets: ReadonlyMap<string, number>;
+  /** When done and a group drained: what each removed node's drain came to (`node: drained in 42 s`). */
+  readonly drains?: string[];
 }
 
 /** Reads of DescribeCluster after deletes before TargetCount is declared stuck. */
@@ -177,8 +179,8 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
   }
   await settleUncertain(cluster, surveyed, retries, gone, accepted, ctx);
   if (input.drain) {
-    const removed = surveyed.filter((g) => g.assessment.intent.drain).flatMap((g) => accepted.get(g.assessment.intent.group) ?? []);
-    await unmarkRemoved(input.drain, removed.filter((id) => id.startsWith('i-')).map(nodeNameOf), ctx.log);
+    const removed = new Set(surveyed.filter((g) => g.assessment.intent.drain).flatMap((g) => accepted.get(g.assessment.intent.group) ?? []));
+    await unmarkRemoved(input.drain, new Map([...drained.results].filter(([id]) => removed.has(id)).map(([id, r]) => [nodeNameOf(id), r])), ctx.log);
   }
   const hasAccepted = [...accepted.values()].some((ids) => ids.length > 0);
   const targets = hasAccepted ? await verifyTargets(cluster, view, accepted, ctx) : targetsOf(view);
@@ -205,11 +207,13 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
     waiting.push('out of time in this invocation; the next poll goes on');
   }
   const done = waiting.length === 0;
+  let drains: string[] | undefined;
   if (done && drainsHere) {
     // Nodes cordoned by an earlier pass and not chosen in the end go back to work.
     await releaseMarked(input.drain!, ctx.log, new Set<string>([...goingNodeNames(surveyed), ...[...accepted.values()].flat().map(nodeNameOf)]));
+    drains = await drainSummary(input.drain!, ctx.log);
   }
-  return { done, missing: false, ownerVerified, waiting, targets, accepted, startTargets };
+  return { done, missing: false, ownerVerified, waiting, targets, accepted, startTargets, ...(drains ? { drains } : {}) };
 }
 
 /** Instance ids of the nodes this owner's drains cordoned and did not remove; `unreachable` when they cannot be read now. */
@@ -236,6 +240,8 @@ function goingNodeNames(surveyed: readonly SurveyedGroup[]): Set<string> {
 interface PassDrains {
   /** By group: the chosen nodes that may be deleted now (groups that do not drain are absent). */
   readonly ready: Map<string, ChosenNode[]>;
+  /** What the drain of each node it cordoned came to, by instance id (`drained in 42 s`). */
+  readonly results: Map<string, string>;
   readonly waiting: string[];
   readonly failed: string[];
   readonly outOfTime: boolean;
@@ -247,7 +253,7 @@ interface PassDrains {
  */
 async function drainGroups(surveyed: readonly SurveyedGroup[], session: DrainSession | undefined, unreachable: unknown,
   ctx: PassContext): Promise<PassDrains> {
-  const result: PassDrains = { ready: new Map(), waiting: [], failed: [], outOfTime: false };
+  const result: PassDrains = { ready: new Map(), results: new Map(), waiting: [], failed: [], outOfTime: false };
   let outOfTime = false;
   for (const g of surveyed) {
     const { intent } = g.assessment;
@@ -276,6 +282,9 @@ async function drainGroups(surveyed: readonly SurveyedGroup[], session: DrainSes
     }
     result.ready.set(intent.group, drain.ready);
     result.failed.push(...drain.failed);
+    for (const r of drain.reports.filter((x) => x.instanceId && (x.drain.state === 'drained' || x.drain.state === 'timed out'))) {
+      result.results.set(r.instanceId!, drainResult(r.drain));
+    }
     for (const r of drain.reports.filter((x) => x.drain.state === 'draining')) {
       result.waiting.push(`instance group "${intent.group}": ${describeDrain(r.nodeName, r.drain)}`);
     }
