@@ -17,6 +17,7 @@ import { InstanceGroup } from './instance-group';
 import { InstanceGroupOptions } from './instance-group-options';
 import { LifecycleScripts } from './lifecycle-scripts';
 import { PreflightOptions } from './preflight';
+import { checkClusterDrain, ClusterDrain } from './private/cluster-drain';
 import { suppressNodeSecurityGroupFindings } from './private/cluster-nag';
 import { createClusterRole } from './private/cluster-role';
 import { PreflightCheck } from './private/custom-resources/preflight-resource';
@@ -334,6 +335,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
     }
     problems.push(...checkTags(props.tags));
     problems.push(...checkProviderTimeout('scaleDown.timeout', props.scaleDown?.timeout));
+    problems.push(...checkClusterDrain(props.scaleDown, vpc));
     problems.push(...checkClusterSettings(props));
     throwIfProblems(this, problems);
 
@@ -381,6 +383,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
 
     const scaleDownEnabled = props.scaleDown?.enabled ?? true;
     let scaleDown: ScaleDownResource | undefined;
+    const drainSubnets = props.scaleDown?.drain?.vpcSubnets;
     if (scaleDownEnabled) {
       // Not 'ScaleDown' (the name before one provider served every timeout): a new logical id, so that a stack that had a
       // provider per timeout gets a new resource rather than a ServiceToken change, which
@@ -392,9 +395,20 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
         groups,
         // with autoscaled groups, it runs before every cluster update, to read their counts
         clusterConfig: () => (groups().some((g) => g.Autoscaled === 'true') ? this.groupsFingerprint() : undefined),
+        eksClusterName: () => drain.eksClusterName(),
+        // the provider's functions are placed when it is created: this is the cluster's first resource that uses it
+        placement: drainSubnets
+          ? { vpc, vpcSubnets: drainSubnets, securityGroups: props.scaleDown?.drain?.securityGroups, requestedBy: this }
+          : undefined,
       });
       this.resource.node.addDependency(scaleDown);
     }
+    const drain = new ClusterDrain(this, {
+      eksCluster: props.eksCluster,
+      eksSecurityGroup: eksCluster.securityGroup,
+      scaleDown: props.scaleDown,
+      resource: scaleDown,
+    });
 
     const dependencies = props.dependencies;
     this.dependencies = dependencies;
@@ -442,6 +456,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
       defaultExecutionRole: this.executionRole,
       defaultLifecycleScripts: props.lifecycleScripts ?? LifecycleScripts.defaultEks(),
       roleGrants,
+      drain,
       bindScripts: (s) => scripts.bind(s),
       groupsFingerprint: () => this.groupsFingerprint(),
       addGroup: (group) => this.addGroup(group),
@@ -453,6 +468,7 @@ export class HyperPodEksCluster extends HyperPodEksClusterBase {
     throwIfProblems(this, validateInstanceGroupsProp(groups, (options) => [
       ...checkScaleDownUsed(options, scaleDownEnabled),
       ...checkAutoscaledHost(options, autoScalingEnabled, scaleDownEnabled),
+      ...drain.check(options),
       ...(options.vpcSubnets ? selectPrivateSubnets(vpc, options.vpcSubnets, groupSubnetsProp(options.instanceGroupName!)).problems : []),
     ]));
     for (const options of groups) {

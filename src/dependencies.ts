@@ -1,10 +1,11 @@
-import { Resource, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable, DependencyGroup, IConstruct, IDependable } from 'constructs';
 import { HyperPodHelmChartOptions } from './helm-chart-source';
 import { ADDON, ADDON_VERSION_PATTERN, HELM_CHART, POD_IDENTITY_PRINCIPAL, TRAINING_OPERATOR } from './private/addons';
+import { clusterFamily } from './private/eks-cluster-facts';
 import { throwIfProblems } from './private/errors';
 import { suppressNag } from './private/nag';
 
@@ -240,23 +241,4 @@ function checkAddons(installed: string[], versions: { [name: string]: string }, 
 function compare(a: readonly number[], b: readonly number[]): number {
   const i = a.findIndex((n, j) => n !== b[j]);
   return i < 0 ? 0 : a[i] - b[i];
-}
-
-/**
- * Which `HelmChart` fits the cluster. Created and imported clusters of `aws-eks` and of
- * `aws-eks-v2` extend their module's base class right under `Resource` (`ClusterBase`, not exported).
- */
-function clusterFamily(cluster: eks.IClusterRef): 'v1' | 'v2' | undefined {
-  if (cluster instanceof resourceBase(eksv2.Cluster)) return 'v2';
-  if (cluster instanceof resourceBase(eks.Cluster)) return 'v1';
-  return undefined;
-}
-
-/** The ancestor of `type` that directly extends `Resource`. */
-function resourceBase(type: Function): Function {
-  let base = type;
-  while (Object.getPrototypeOf(base) !== Resource && Object.getPrototypeOf(base) !== Function.prototype) {
-    base = Object.getPrototypeOf(base);
-  }
-  return base;
 }

@@ -5,6 +5,7 @@ export * from './cluster-base';
 export * from './cluster-events';
 export * from './compute-quota';
 export * from './dependencies';
+export * from './drain';
 export * from './eks-cluster-reference';
 export * from './enums';
 export * from './helm-chart-source';

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
 import type { IHyperPodEksCluster } from './cluster-base';
+import { DrainGroupProperties } from './contract/drain';
 import { InstanceGroupOptions } from './instance-group-options';
 import { CapacityWait } from './private/custom-resources/capacity-resource';
 import { throwIfProblems } from './private/errors';
@@ -48,15 +49,18 @@ export class InstanceGroup extends Construct {
       ...validateInstanceGroup(options),
       ...checkScaleDownUsed(options, host.scaleDownEnabled),
       ...checkAutoscaledHost(options, host.autoScalingEnabled, host.scaleDownEnabled),
+      ...host.drain.check(options),
     ]);
     // the name is checked first, then the group wires itself; the cluster reads the entries at synth
     let entry: Record<string, unknown> = {};
+    let drain: DrainGroupProperties | undefined;
     host.addGroup({
       instanceGroupName: this.instanceGroupName,
       construct: this,
       render: () => entry,
-      scaleDown: () => renderScaleDownGroup(options),
+      scaleDown: () => renderScaleDownGroup(options, drain),
     });
+    drain = host.drain.use(options);
     const wired = this.wire(host, options);
     entry = wired.entry;
     this.role = wired.role;

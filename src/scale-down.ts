@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { ClusterDrainOptions, InstanceGroupDrainOptions } from './drain';
 
 /**
  * The order in which serving nodes are removed when a group's `instanceCount` goes down,
@@ -72,6 +73,15 @@ export interface InstanceGroupScaleDownOptions {
    * @default DriftPolicy.REFUSE
    */
   readonly drift?: DriftPolicy;
+
+  /**
+   * Drain before delete: cordon each chosen node and evict its pods (honouring
+   * PodDisruptionBudgets) before it is removed.
+   *
+   * @default - drained with a 15 minute timeout when the cluster can reach the EKS cluster's
+   * Kubernetes API, else not drained (with a note at synth)
+   */
+  readonly drain?: InstanceGroupDrainOptions;
 }
 
 /**
@@ -93,4 +103,13 @@ export interface ClusterScaleDownOptions {
    * @default Duration.minutes(30)
    */
   readonly timeout?: Duration;
+
+  /**
+   * How the custom-resource functions reach the EKS cluster's Kubernetes API to drain nodes
+   * (the groups choose whether they drain).
+   *
+   * @default - through the EKS cluster's public endpoint, with the RBAC the construct creates
+   * through the EKS cluster's kubectl provider
+   */
+  readonly drain?: ClusterDrainOptions;
 }

@@ -387,7 +387,8 @@ describe('errors', () => {
     expect(err).toMatchObject({ name: 'KubernetesApiError', statusCode: 401, reason: 'Unauthorized', apiMessage: 'Unauthorized' });
     expect(err.message).toBe('Kubernetes API GET /api/v1/nodes answered 401 Unauthorized: Unauthorized (the cluster did not accept the handler\'s '
       + 'IAM identity: the handler\'s role needs an EKS access entry on this cluster, whose authentication mode must be API or '
-      + `API_AND_CONFIG_MAP, with the Kubernetes group "hyperpod-cdk-drain" bound to a ClusterRole with the drain's RBAC rules (${RBAC_TEXT}))`);
+      + 'API_AND_CONFIG_MAP, with its Kubernetes group ("hyperpod-cdk-drain-<hash>" by default, or scaleDown.drain.kubernetesGroup) '
+      + `bound to a ClusterRole with the drain's RBAC rules (${RBAC_TEXT}))`);
     expect(isTransient(err)).toBe(false);
   }, TIMEOUT);
 
@@ -402,8 +403,8 @@ describe('errors', () => {
     expect(patch).toMatchObject({ name: 'KubernetesApiError', statusCode: 403, reason: 'Forbidden' });
     expect(patch.message).toBe('Kubernetes API PATCH /api/v1/nodes/hyperpod-i-1 answered 403 Forbidden: nodes "hyperpod-i-1" is forbidden: '
       + 'User "arn:aws:sts::123456789012:assumed-role/hyperpod-scale-down/drain" cannot patch resource "nodes" in API group "" at the '
-      + 'cluster scope (the handler\'s role needs its EKS access entry on this cluster with the Kubernetes group "hyperpod-cdk-drain" '
-      + `bound to a ClusterRole with the drain's RBAC rules (${RBAC_TEXT}))`);
+      + 'cluster scope (the handler\'s role needs its EKS access entry on this cluster with its Kubernetes group ("hyperpod-cdk-drain-<hash>" '
+      + `by default, or scaleDown.drain.kubernetesGroup) bound to a ClusterRole with the drain's RBAC rules (${RBAC_TEXT}))`);
     expect(isTransient(patch)).toBe(false);
 
     const evict = await rejection(api.evictPod('shop', 'web-1'));

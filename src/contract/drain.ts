@@ -65,8 +65,10 @@ export const DRAIN_REMOVED_LABEL = 'hyperpod-cdk/drained-by';
 export const DRAIN_RESULT_ANNOTATION = 'hyperpod-cdk/drain-result';
 
 /**
- * The Kubernetes group the handler's EKS access entry joins, and the name of the ClusterRole
- * and ClusterRoleBinding the library creates for it.
+ * The start of the Kubernetes group the functions' EKS access entries join, and of the names of
+ * the ClusterRole and ClusterRoleBinding the library creates for it: `<this>-<8 hex digits of the
+ * stack name's hash>`, one per stack, so that stacks sharing an EKS cluster never share (or
+ * delete) each other's RBAC.
  */
 export const DRAIN_KUBERNETES_GROUP = 'hyperpod-cdk-drain';
 

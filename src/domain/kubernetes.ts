@@ -159,7 +159,8 @@ function rbacRulesText(): string {
 
 /** What a 401 or a 403 asks of the deployment. */
 function accessAdvice(statusCode: number): string {
-  const rbac = `the Kubernetes group "${DRAIN_KUBERNETES_GROUP}" bound to a ClusterRole with the drain's RBAC rules (${rbacRulesText()})`;
+  const rbac = `its Kubernetes group ("${DRAIN_KUBERNETES_GROUP}-<hash>" by default, or scaleDown.drain.kubernetesGroup) `
+    + `bound to a ClusterRole with the drain's RBAC rules (${rbacRulesText()})`;
   if (statusCode === 401) {
     return ' (the cluster did not accept the handler\'s IAM identity: the handler\'s role needs an EKS access entry on this cluster, '
       + `whose authentication mode must be API or API_AND_CONFIG_MAP, with ${rbac})`;

@@ -4,7 +4,9 @@ import { IConstruct, IDependable } from 'constructs';
 import { HyperPodValidationError } from './errors';
 import { ExecutionRoleGrants } from './execution-roles';
 import { BindableScripts, LifecycleScriptsBinding } from './lifecycle-binding';
+import type { DrainGroupProperties } from '../contract/drain';
 import type { ScaleDownGroupProperties } from '../contract/scale-down';
+import type { InstanceGroupOptions } from '../instance-group-options';
 
 /**
  * What a `HyperPodEksCluster` offers the instance groups it holds. CloudFormation keeps the
@@ -29,6 +31,8 @@ export interface GroupHost {
   readonly defaultLifecycleScripts: BindableScripts;
   /** Grants to execution roles, each once per role across the cluster's groups. */
   readonly roleGrants: ExecutionRoleGrants;
+  /** Drain before delete, as the cluster can do it. */
+  readonly drain: GroupDrain;
   /**
    * The count an autoscaled group sends HyperPod: its TargetCount, read by the scale-down
    * resource before every cluster update; `undefined` without scale-down.
@@ -40,6 +44,18 @@ export interface GroupHost {
   groupsFingerprint(): string;
   /** Adds a group; throws when its name is taken. */
   addGroup(group: HostedGroup): void;
+}
+
+/** Drain before delete, as a cluster offers it to its groups. */
+export interface GroupDrain {
+  /** Problems of a group's `scaleDown.drain` (a drain the cluster cannot do, a timeout out of range). */
+  check(group: InstanceGroupOptions): string[];
+  /**
+   * Whether the group drains (by its `enabled`, else by whether the cluster can): its drain
+   * properties, after setting up the cluster's access to the Kubernetes API; `undefined` when
+   * it does not drain.
+   */
+  use(group: InstanceGroupOptions): DrainGroupProperties | undefined;
 }
 
 /** A group as the cluster collects it. */

@@ -52,11 +52,13 @@ export interface SubnetChoice {
  *
  * @param prop the prop named in error messages
  * @param selection the user's selection, or undefined for the VPC's private subnets
+ * @param why why public subnets do not do, for messages
  */
-export function selectPrivateSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, prop: string): SubnetChoice {
+export function selectPrivateSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, prop: string,
+  why = 'HyperPod nodes cannot run in public subnets'): SubnetChoice {
   const problems: string[] = [];
   if (selection?.subnetType === ec2.SubnetType.PUBLIC) {
-    problems.push(`${prop} must select private subnets: HyperPod nodes cannot run in public subnets (got subnetType PUBLIC)`);
+    problems.push(`${prop} must select private subnets: ${why} (got subnetType PUBLIC)`);
   }
   if (!selection && vpc.privateSubnets.length === 0 && vpc.isolatedSubnets.length === 0) {
     return { subnetIds: [], problems: [`${prop}: the VPC has no private subnets; pass private subnets in ${prop}`] };
@@ -71,7 +73,7 @@ export function selectPrivateSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelecti
   const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId));
   const publicChosen = selected.subnets.filter((s) => publicIds.has(s.subnetId));
   if (publicChosen.length > 0 && selection?.subnetType !== ec2.SubnetType.PUBLIC) {
-    problems.push(`${prop} must select private subnets: HyperPod nodes cannot run in public subnets (got public subnet ${publicChosen.map((s) => s.node.path).join(', ')})`);
+    problems.push(`${prop} must select private subnets: ${why} (got public subnet ${publicChosen.map((s) => s.node.path).join(', ')})`);
   }
   if (selected.subnetIds.length === 0 && selection) {
     problems.push(emptySelectionProblem(vpc, selection, prop));
@@ -161,7 +163,7 @@ function describeSubnet(subnet: ec2.ISubnet): string {
 export const SECURITY_GROUP_RULES_WARNING = 'hyperpod-cdk:security-group-rules';
 
 /** `ec2.SecurityGroup.fromSecurityGroupId(..., { mutable: false })`: CDK adds no rule to it. */
-function isImmutableImport(sg: ec2.ISecurityGroup): boolean {
+export function isImmutableImport(sg: ec2.ISecurityGroup): boolean {
   return !(sg instanceof ec2.SecurityGroup) && sg.constructor.name === 'ImmutableImport';
 }
 

@@ -64,6 +64,17 @@ export const SCALE_DOWN_DELETE_ACTIONS = ['sagemaker:BatchDeleteClusterNodes'];
 /** What the preflight check reads from the EKS cluster and its add-ons. */
 export const PREFLIGHT_ACTIONS = ['eks:DescribeCluster', 'eks:ListAddons', 'eks:DescribeAddon'];
 
+/**
+ * What the drain before delete calls on AWS (the rest goes to the Kubernetes API, through the
+ * EKS access entries): the endpoint and certificate of the EKS cluster.
+ */
+export const DRAIN_ACTIONS = ['eks:DescribeCluster'];
+
+/** The drain's statement: `DRAIN_ACTIONS` on one EKS cluster. */
+export function drainStatement(eksClusterArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: DRAIN_ACTIONS, resources: [eksClusterArn] });
+}
+
 /** What a capacity wait calls: cluster and node state, and events for its failure message. */
 export const CAPACITY_WAIT_ACTIONS = [
   'sagemaker:DescribeCluster',

@@ -1,6 +1,7 @@
 import { SizeRoundingBehavior } from 'aws-cdk-lib';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { LifecycleScriptsConfig } from './lifecycle-binding';
+import { DrainGroupProperties } from '../contract/drain';
 import { DEFAULT_SCALE_DOWN_ORDER, MAX_INSTANCE_IDS_PER_CALL, ScaleDownGroupProperties } from '../contract/scale-down';
 import { CapacityType } from '../enums';
 import { InstanceGroupOptions } from '../instance-group-options';
@@ -92,8 +93,11 @@ function renderKubernetes(group: InstanceGroupOptions): Record<string, unknown> 
   });
 }
 
-/** A group's entry of the `Custom::HyperPodScaleDown` properties: its new count and its policy. */
-export function renderScaleDownGroup(group: InstanceGroupOptions): ScaleDownGroupProperties {
+/**
+ * A group's entry of the `Custom::HyperPodScaleDown` properties: its new count and its policy,
+ * and its drain when it drains (a group that does not has no drain key).
+ */
+export function renderScaleDownGroup(group: InstanceGroupOptions, drain?: DrainGroupProperties): ScaleDownGroupProperties & DrainGroupProperties {
   const scaleDown = group.scaleDown ?? {};
   return {
     InstanceGroupName: group.instanceGroupName!,
@@ -103,6 +107,7 @@ export function renderScaleDownGroup(group: InstanceGroupOptions): ScaleDownGrou
     ChunkSize: scaleDown.chunkSize ?? MAX_INSTANCE_IDS_PER_CALL,
     Drift: scaleDown.drift ?? DriftPolicy.REFUSE,
     ...(group.autoscaled ? { Autoscaled: 'true' } : {}),
+    ...drain,
   };
 }
 

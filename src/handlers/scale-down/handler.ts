@@ -60,8 +60,13 @@ export function physicalId(clusterName: string, properties: Record<string, unkno
 }
 
 /** The intents of an Update; none for Create (never removes) and for an unreadable request. */
-function intentsOf(event: HandlerRequest, ctx: HandlerContext): { clusterName: string; timeoutSeconds?: number; intents: GroupIntent[];
-  autoscaled: string[]; drain?: DrainSession; } {
+function intentsOf(event: HandlerRequest, ctx: HandlerContext): {
+  clusterName: string;
+  timeoutSeconds?: number;
+  intents: GroupIntent[];
+  autoscaled: string[];
+  drain?: DrainSession;
+} {
   const props = parseProperties(event.ResourceProperties);
   const intents = event.RequestType === 'Update' ? readIntents(props.groups, readPrevious(event.OldResourceProperties)) : [];
   const autoscaled = props.groups.filter((g) => g.autoscaled).map((g) => g.group);

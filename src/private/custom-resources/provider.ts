@@ -1,4 +1,5 @@
 import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -6,8 +7,10 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { IsCompleteFunction } from './is-complete-function';
 import { OnEventFunction } from './on-event-function';
+import { placeFunctions, placementConflict, ProviderPlacement } from './placement';
 import { handlerTimeoutSeconds, MAX_TIMEOUT_SECONDS, QUERY_INTERVAL_SECONDS, RESOURCE_TYPES, ResourceKind } from '../../contract/resources';
 import { OWNER_TAG_KEY } from '../../contract/scale-down';
+import { throwIfProblems } from '../errors';
 import { packSuppressions, resolvePolicy, suppressNag, suppressWildcardFindings } from '../nag';
 import { handlerStatements } from '../permissions';
 
@@ -30,30 +33,44 @@ export class HyperPodProvider extends Construct {
    * The stack's provider. It polls for the longest time any resource may take (1 hour); each
    * resource's own timeout travels as its `TimeoutSeconds` property, so changing a timeout
    * never changes a `ServiceToken` (CloudFormation refuses that).
+   *
+   * @param placement the VPC subnets `scope` needs the functions in; an error when the provider
+   * already exists elsewhere (a function's VPC is fixed when it is created)
    */
-  public static getOrCreate(scope: Construct, use: ResourceKind): HyperPodProvider {
+  public static getOrCreate(scope: Construct, use: ResourceKind, placement?: ProviderPlacement): HyperPodProvider {
     const stack = Stack.of(scope);
-    const provider = (stack.node.tryFindChild(PROVIDER_ID) as HyperPodProvider | undefined)
-      ?? new HyperPodProvider(stack, PROVIDER_ID, use);
+    const existing = stack.node.tryFindChild(PROVIDER_ID) as HyperPodProvider | undefined;
+    if (existing && placement) {
+      throwIfProblems(placement.requestedBy, placementConflict(existing.createdBy, existing.placement, placement));
+    }
+    const provider = existing ?? new HyperPodProvider(stack, PROVIDER_ID, use, scope, placement);
     provider.allow(use);
     return provider;
   }
 
   public readonly serviceToken: string;
-  private readonly functions: lambda.IFunction[];
+  /** The onEvent and isComplete functions (both run scale-down passes, drains included). */
+  public readonly functions: readonly lambda.Function[];
+  /** The functions' security group, created when they run in a VPC without given security groups. */
+  public readonly ownSecurityGroup?: ec2.SecurityGroup;
   private readonly uses = new Set<ResourceKind>();
 
-  private constructor(scope: Construct, id: string, use: ResourceKind) {
+  private constructor(scope: Construct, id: string, use: ResourceKind, private readonly createdBy: Construct,
+    private readonly placement?: ProviderPlacement) {
     super(scope, id);
+    const { options: vpcOptions, ownSecurityGroup } = placeFunctions(this, placement);
+    this.ownSecurityGroup = ownSecurityGroup;
     const onEvent = new OnEventFunction(this, 'OnEvent', {
       description: 'hyperpod-cdk: plans and starts targeted scale-downs, starts capacity waits',
       timeout: Duration.minutes(5),
       memorySize: 256,
+      ...vpcOptions,
     });
     const isComplete = new IsCompleteFunction(this, 'IsComplete', {
       description: 'hyperpod-cdk: polls until chosen nodes are gone, or until groups have their Running nodes',
       timeout: Duration.minutes(5),
       memorySize: 256,
+      ...vpcOptions,
     });
     this.functions = [onEvent, isComplete];
     this.allow(use);
@@ -64,7 +81,7 @@ export class HyperPodProvider extends Construct {
       totalTimeout: Duration.seconds(MAX_TIMEOUT_SECONDS),
     });
     this.serviceToken = provider.serviceToken;
-    suppressProviderFindings(this, [onEvent, isComplete]);
+    suppressProviderFindings(this, [onEvent, isComplete], placement !== undefined);
   }
 
   /** Grants the functions what `use` calls, once. */
@@ -93,18 +110,24 @@ const HANDLER_WILDCARD_REASONS: Record<ResourceKind, string> = {
     + 'in an id EKS makes up, so the preflight reads (no writes) any EKS cluster and add-on of this account and Region',
 };
 
+/** The AWS managed policies a Lambda function's role gets from aws-cdk-lib (logs; network interfaces in a VPC). */
+const LAMBDA_MANAGED_POLICIES = ['AWSLambdaBasicExecutionRole', 'AWSLambdaVPCAccessExecutionRole'];
+
 /**
  * cdk-nag findings of the provider's resources (all created by this construct, which only the
  * library's own custom resources use), each on the resource it concerns.
+ *
+ * @param inVpc whether the handler functions run in a VPC (the framework's functions never do)
  */
-function suppressProviderFindings(provider: Construct, handlers: lambda.Function[]): void {
+function suppressProviderFindings(provider: Construct, handlers: lambda.Function[], inVpc: boolean): void {
   const ownFunctions = new Set<IConstruct>(handlers.map((f) => f.node.defaultChild!));
   for (const child of provider.node.findAll()) {
     if (child instanceof lambda.CfnFunction) {
+      const own = ownFunctions.has(child);
       suppressNag(child, [
         {
           id: 'AwsSolutions-L1',
-          reason: ownFunctions.has(child)
+          reason: own
             ? 'The handlers\' runtime is pinned with the library (its bundles are built and tested for it) and raised with it'
             : 'aws-cdk-lib\'s custom-resource Provider framework chooses the runtime of its own functions',
         },
@@ -114,14 +137,23 @@ function suppressProviderFindings(provider: Construct, handlers: lambda.Function
           + 'and its Step Functions waiter), where a dead-letter queue does not apply. A queue would hold events nothing replays'),
         ...packSuppressions('LambdaConcurrency', 'Runs only during deployments of this stack, a few invocations at a time; reserved '
           + 'concurrency would take capacity from the account\'s unreserved pool'),
-        ...packSuppressions('LambdaInsideVPC', 'Calls only AWS APIs (SageMaker, EKS, Lambda, Step Functions) and the CloudFormation '
-          + 'response URL, and reads no data in a VPC; in a VPC it would need a NAT gateway or VPC endpoints for them'),
+        ...(own && inVpc ? [] : packSuppressions('LambdaInsideVPC', own
+          ? 'Calls only AWS APIs (SageMaker, EKS) and, to drain nodes, the EKS cluster\'s public Kubernetes API endpoint, and reads '
+            + 'no data in a VPC; scaleDown.drain.vpcSubnets places it in a VPC (for a private-only EKS endpoint)'
+          : 'aws-cdk-lib\'s Provider framework function calls only Lambda, Step Functions and the CloudFormation response URL, '
+            + 'and reads no data in a VPC')),
       ]);
-    } else if (child instanceof iam.CfnRole && String(JSON.stringify(Stack.of(child).resolve(child.managedPolicyArns))).includes('/AWSLambdaBasicExecutionRole')) {
+    } else if (child instanceof iam.CfnRole) {
+      const policies = JSON.stringify(Stack.of(child).resolve(child.managedPolicyArns) ?? []);
+      const used = LAMBDA_MANAGED_POLICIES.filter((name) => policies.includes(`/${name}`));
+      if (used.length === 0) continue;
       suppressNag(child, [{
         id: 'AwsSolutions-IAM4',
-        reason: 'The Lambda functions write their logs with AWSLambdaBasicExecutionRole, as every CDK custom resource does',
-        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+        reason: used.length > 1
+          ? 'The Lambda functions write their logs with AWSLambdaBasicExecutionRole and manage their network interfaces in the VPC '
+            + 'with AWSLambdaVPCAccessExecutionRole, the managed policies aws-cdk-lib gives every Lambda function in a VPC'
+          : 'The Lambda functions write their logs with AWSLambdaBasicExecutionRole, as every CDK custom resource does',
+        appliesTo: used.map((name) => `Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}`),
       }]);
     } else if (child instanceof iam.Policy) {
       // the framework's roles invoke their functions and every version of them (`<function arn>:*`)
@@ -145,9 +177,9 @@ function suppressProviderFindings(provider: Construct, handlers: lambda.Function
  * before `timeout` (the kind's default when not set), so its `TimeoutSeconds` is that.
  */
 export function newHyperPodResource(scope: Construct, id: string, kind: ResourceKind, properties: Record<string, unknown>,
-  timeout?: Duration): CustomResource {
+  timeout?: Duration, placement?: ProviderPlacement): CustomResource {
   return new CustomResource(scope, id, {
-    serviceToken: HyperPodProvider.getOrCreate(scope, kind).serviceToken,
+    serviceToken: HyperPodProvider.getOrCreate(scope, kind, placement).serviceToken,
     resourceType: RESOURCE_TYPES[kind],
     properties: { ...properties, TimeoutSeconds: handlerTimeoutSeconds(kind, timeout?.toSeconds()) },
   });
