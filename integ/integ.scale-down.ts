@@ -19,9 +19,11 @@
  *   3. invoke the deployed `OnEvent` function of the stack's `HyperPodScaleDownProvider` with an
  *      `Update` event whose ResourceProperties are what the construct renders for
  *      `instanceCount: 2, scaleDown: { removeNodeIds: [<that node>] }` (scalars as strings, as
- *      CloudFormation sends them), with the previous template's count 3 as OldResourceProperties
- *      and the stack's id as StackId (the cluster carries it as its owner tag), and check it
- *      answers with a physical id of the cluster;
+ *      CloudFormation sends them; the group drains by default: the handler cordons the node
+ *      and evicts its pods through the EKS cluster's Kubernetes API, with the access entries
+ *      and RBAC the construct made, before it deletes the node), with the previous template's
+ *      count 3 as OldResourceProperties and the stack's id as StackId (the cluster carries it
+ *      as its owner tag), and check it answers with a physical id of the cluster;
  *   4. invoke the deployed `IsComplete` function with the same event every 30 s until it
  *      returns `IsComplete: true` (up to 30 minutes). The Provider framework would also pass
  *      the `Data` onEvent returned; the handler uses it only for its own timeout and the
@@ -44,7 +46,8 @@
  *     --query 'ClusterNodeSummaries[].[InstanceId, LaunchTime, InstanceStatus.Status]'
  *   aws sagemaker describe-cluster --cluster-name <name> \
  *     --query 'InstanceGroups[].[InstanceGroupName, CurrentCount, TargetCount]'
- *   aws logs tail /aws/lambda/<OnEvent function name>   # the plan: which node, why ("listed")
+ *   aws logs tail /aws/lambda/<OnEvent function name>   # the plan: which node, why ("listed"); its drain
+ *   kubectl get nodes -l sagemaker.amazonaws.com/instance-group-name=workers   # the node cordoned before it goes
  * Expect the node the checker named (its log shows it) ShuttingDown or absent, the two others
  * Running, and TargetCount 2.
  */
@@ -59,7 +62,7 @@ const BEFORE = 3;
 const AFTER = 2;
 
 const app = integApp();
-const { stack, hyperPod } = deployableCluster(app, 'HyperPodIntegScaleDown', GROUP, BEFORE);
+const { stack, hyperPod, eksCluster } = deployableCluster(app, 'HyperPodIntegScaleDown', GROUP, BEFORE);
 const provider = stack.node.findChild('HyperPodScaleDownProvider');
 const onEvent = provider.node.findChild('OnEvent') as lambda.IFunction;
 const isComplete = provider.node.findChild('IsComplete') as lambda.IFunction;
@@ -129,7 +132,8 @@ const victim = pick.getAttString('Payload.victim');
 const keep = [pick.getAttString('Payload.keep.0'), pick.getAttString('Payload.keep.1')];
 
 // 3. The Update event the Provider framework would send when instanceCount goes from 3 to 2
-// with removeNodeIds: [victim] (see renderProperties in src/private/scale-down/scale-down-resource.ts).
+// with removeNodeIds: [victim] (see renderScaleDownGroup in src/private/render.ts): the EKS
+// cluster is an aws-eks one with kubectl, so the group drains by default (15 minutes, Fail).
 const groupProperties = (count: number, removeNodeIds: string[]) => ({
   InstanceGroupName: GROUP,
   InstanceCount: String(count),
@@ -137,6 +141,9 @@ const groupProperties = (count: number, removeNodeIds: string[]) => ({
   Order: 'NewestFirst',
   ChunkSize: '99',
   Drift: 'Refuse',
+  Drain: 'true',
+  DrainTimeoutSeconds: '900',
+  DrainOnTimeout: 'Fail',
 });
 // Plain JSON.stringify, not Stack.toJsonString: integ-tests-alpha JSON-encodes the payload once
 // more, and only literal text (visible here) gets escaped; the tokens are instance ids, which
@@ -151,11 +158,13 @@ const updateEvent = JSON.stringify({
   PhysicalResourceId: `${hyperPod.clusterName}/previous`,
   ResourceProperties: {
     ClusterName: hyperPod.clusterName,
+    EksClusterName: eksCluster.clusterName,
     TimeoutSeconds: '1740',
     InstanceGroups: [groupProperties(AFTER, [victim])],
   },
   OldResourceProperties: {
     ClusterName: hyperPod.clusterName,
+    EksClusterName: eksCluster.clusterName,
     TimeoutSeconds: '1740',
     InstanceGroups: [groupProperties(BEFORE, [])],
   },

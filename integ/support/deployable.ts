@@ -25,6 +25,8 @@ export function integApp(): App {
 export interface DeployableCluster {
   readonly stack: Stack;
   readonly hyperPod: HyperPodEksCluster;
+  /** The EKS cluster (its name is the scale-down resource's `EksClusterName`: the groups drain). */
+  readonly eksCluster: eks.Cluster;
 }
 
 /**
@@ -51,7 +53,7 @@ export function deployableCluster(app: App, stackId: string, groupName: string, 
     instanceGroups: [{ instanceGroupName: groupName, instanceType: INTEG_INSTANCE_TYPE, instanceCount, ...groupOptions }],
   });
   deleteLifecycleScriptsWithStack(hyperPod);
-  return { stack, hyperPod };
+  return { stack, hyperPod, eksCluster };
 }
 
 /**
