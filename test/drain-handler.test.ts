@@ -117,7 +117,7 @@ describe('drain before delete', () => {
       expect(wd.kube.node(name(i))).toMatchObject({ unschedulable: false, annotations: {} });
       expect(wd.kube.pod('team-a', `app-${i}`)).toBeDefined();
     }
-    expect(wd.kube.pod('kube-system', `agent-4`)).toBeDefined();
+    expect(wd.kube.pod('kube-system', 'agent-4')).toBeDefined();
     // The log says, per node, that it was drained and how long it took.
     expect(drainLogs(run.logs).map((r) => [r.node, r.state])).toEqual(expect.arrayContaining([[name(4), 'drained'], [name(3), 'drained']]));
     expect(drainLogs(run.logs).every((r) => typeof r.seconds === 'number')).toBe(true);

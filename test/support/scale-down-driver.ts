@@ -127,7 +127,11 @@ export async function runProvider(fake: FakeSageMaker, event: HandlerRequest, op
   const logs: Array<Record<string, unknown>> = [];
   const client = options.client ?? testClient(fake);
   const ctx: HandlerContext = {
-    api: new SageMakerHyperPodApi(client), log: (r) => logs.push(r), now: options.now, deadline: options.deadline, sleep: async () => {},
+    api: new SageMakerHyperPodApi(client),
+    log: (r) => logs.push(r),
+    now: options.now,
+    deadline: options.deadline,
+    sleep: async () => {},
     kubernetes: options.kubernetes,
   };
   try {
