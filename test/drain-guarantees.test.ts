@@ -89,9 +89,13 @@ const DRAIN_TIMEOUT_ERROR = /did not drain within their group's drain timeout/;
 const RESOURCE_TIMEOUT_ERROR = /did not finish within \d+ seconds/;
 /** Statuses of nodes that serve no work, chosen first in this order (README "Targeted scale-down"). */
 const NOT_SERVING = ['Failure', 'NotFound', 'Pending', 'DeepHealthCheckInProgress'];
-/** What marks a node the drain cordoned and has not let go of (owner label, start, cordoned-before). */
+/**
+ * What marks a node the drain cordoned and has not let go of: the owner label, or its start and
+ * cordoned-before annotations without the `drained-by` record of a node handed over for removal.
+ */
 const isMarked = (n: { labels: Record<string, string>; annotations: Record<string, string> }) =>
-  n.labels[DRAIN_OWNER_LABEL] !== undefined || [DRAIN_STARTED_ANNOTATION, DRAIN_KEEP_CORDON_ANNOTATION].some((a) => n.annotations[a] !== undefined);
+  n.labels[DRAIN_OWNER_LABEL] !== undefined || (n.labels[DRAIN_REMOVED_LABEL] === undefined
+    && [DRAIN_STARTED_ANNOTATION, DRAIN_KEEP_CORDON_ANNOTATION].some((a) => n.annotations[a] !== undefined));
 const without = (map: Record<string, string>, keys: readonly string[]) =>
   Object.fromEntries(Object.entries(map).filter(([k]) => !keys.includes(k)));
 
@@ -506,6 +510,8 @@ interface DeleteSnapshot {
   /** Per instance id: the HyperPod status. */
   readonly status: Map<string, string>;
   readonly markedAt: Map<string, number>;
+  /** Kubernetes nodes carrying the owner label (a release would uncordon them). */
+  readonly owned: Set<string>;
 }
 
 /** A node seen at the end of an invocation still held past its drain timeout. */
@@ -606,6 +612,8 @@ async function runScenario(sc: Scenario, kubeTimeoutMs: number): Promise<RunResu
   const logs: Array<Record<string, unknown>> = [];
   const messages: string[] = [];
   const markedAt = new Map<string, number>();
+  /** Nodes seen handed over for removal (the `drained-by` record). */
+  const handedOver = new Set<string>();
   /** Nodes carrying the owner label at the last look. */
   const markedNow = new Set<string>();
   const changedReported = new Set<string>();
@@ -618,8 +626,18 @@ async function runScenario(sc: Scenario, kubeTimeoutMs: number): Promise<RunResu
   const scan = () => {
     for (const node of kube.nodes) {
       const marked = node.labels[DRAIN_OWNER_LABEL] !== undefined;
+      if (node.labels[DRAIN_REMOVED_LABEL] !== undefined) {
+        handedOver.add(node.name);
+      }
       if (marked && !markedNow.has(node.name) && markedAt.has(node.name)) {
-        fail('D3', `${node.name} was marked again (${phase}, invocation ${inv}) after its mark was taken off`);
+        // Taken back after its delete was refused: allowed only for a node handed over and not removed.
+        const id = node.name.slice(NODE_NAME_PREFIX.length);
+        if (handedOver.has(node.name) && !sm.removed.includes(id)) {
+          count('takenBackAfterRefusal');
+          handedOver.delete(node.name);
+        } else {
+          fail('D3', `${node.name} was marked again (${phase}, invocation ${inv}) after its mark was taken off`);
+        }
       }
       if (marked) {
         markedNow.add(node.name);
@@ -720,6 +738,7 @@ async function runScenario(sc: Scenario, kubeTimeoutMs: number): Promise<RunResu
         inv,
         phase,
         clock,
+        owned: new Set(kube.nodes.filter((n) => n.labels[DRAIN_OWNER_LABEL] !== undefined).map((n) => n.name)),
         held: new Map(kube.nodes.map((n) => [n.name, heldBy(n.name)])),
         status: new Map(stand.nodes.map((n) => [n.instanceId ?? '', n.status])),
         markedAt: new Map(markedAt),
@@ -981,6 +1000,10 @@ async function runScenario(sc: Scenario, kubeTimeoutMs: number): Promise<RunResu
       if (!g?.drain) {
         continue;
       }
+      if (snap.owned.has(name)) {
+        fail('D2', `${name} was in delete call ${i + 1} (invocation ${snap.inv}) still carrying the owner label: a release would `
+          + 'uncordon it while HyperPod shuts it down');
+      }
       if (snap.status.get(id) !== 'Running') {
         count('deletedNotRunning');
         continue;
@@ -1049,11 +1072,13 @@ async function runScenario(sc: Scenario, kubeTimeoutMs: number): Promise<RunResu
               + `#${fwdCalls[releaseAt].idx} in invocation ${fwdCalls[releaseAt].inv}, last active invocation ${lastActive})`}`);
         continue;
       }
-      // A removed node may keep the record of its drain (drained-by label, operation and result
-      // annotations), and then keeps its cordon; nothing else of the drain may stay on any node.
+      // A removed node may keep the record of its drain (drained-by label; operation, result, start
+      // and cordoned-before annotations), and then keeps its cordon; nothing of the drain may stay on any other node.
       const record = removed && now.labels[DRAIN_REMOVED_LABEL] !== undefined;
       const labels = record ? without(now.labels, [DRAIN_REMOVED_LABEL]) : now.labels;
-      const annotations = record ? without(now.annotations, [DRAIN_OPERATION_ANNOTATION, DRAIN_RESULT_ANNOTATION]) : now.annotations;
+      const annotations = record
+        ? without(now.annotations, [DRAIN_OPERATION_ANNOTATION, DRAIN_RESULT_ANNOTATION, DRAIN_STARTED_ANNOTATION, DRAIN_KEEP_CORDON_ANNOTATION])
+        : now.annotations;
       if (!sameMap(before.labels, labels) || !sameMap(before.annotations, annotations)) {
         fail('D4', `${when}: ${node.name}${removed ? ' (removed)' : ' (not removed)'} labels or annotations changed: `
           + `${JSON.stringify(before)} -> ${JSON.stringify(now)}`);
@@ -1062,9 +1087,8 @@ async function runScenario(sc: Scenario, kubeTimeoutMs: number): Promise<RunResu
           + `${before.unschedulable ? 'cordoned (by an admin)' : 'schedulable'} before the deployment`);
       } else if (record && !now.unschedulable) {
         fail('D4', `${when}: ${node.name} (removed, with its drain record) is not cordoned`);
-      } else if (!strict && removed && !record && markedAt.has(node.name) && !now.unschedulable) {
-        // Best effort by design (a release that no longer sees the node going uncordons it): counted, not a violation.
-        count('removedNodeUncordoned');
+      } else if (removed && !record && markedAt.has(node.name) && !now.unschedulable) {
+        fail('D4', `${when}: ${node.name} was removed after the drain cordoned it, and is schedulable again while HyperPod shuts it down`);
       }
     }
   };

@@ -10,7 +10,7 @@ import { FakeEks } from './support/fake-eks';
 import { FakeKubernetes } from './support/fake-kubernetes';
 import { FakeSageMaker, makeNodes } from './support/fake-sagemaker';
 import { runProvider, standInClientConfig, update } from './support/scale-down-driver';
-import { DRAIN_OWNER_LABEL, DRAIN_STARTED_ANNOTATION, INSTANCE_GROUP_LABEL } from '../src/contract/drain';
+import { DRAIN_OWNER_LABEL, DRAIN_REMOVED_LABEL, DRAIN_RESULT_ANNOTATION, DRAIN_STARTED_ANNOTATION, INSTANCE_GROUP_LABEL } from '../src/contract/drain';
 import { AwsEksApi } from '../src/domain/eks';
 import { eksKubernetesConnector, nodeNameOf } from '../src/domain/kubernetes';
 import { HandlerContext, HandlerRequest } from '../src/handlers/request';
@@ -107,11 +107,13 @@ describe('drain before delete', () => {
     expect(run.outcome).toBe('complete');
     expect([...wd.sagemaker.removed].sort()).toEqual([w[3], w[4]].sort());
     expect(wd.kube.evictions.sort()).toEqual(['team-a/app-3', 'team-a/app-4']);
-    // Removed nodes stay cordoned (they are going) and lose the mark; the others are untouched.
+    // Removed nodes were handed over before their delete: cordoned (they are going), the owner label
+    // traded for drained-by (no release uncordons them), with what their drain came to. The others are untouched.
     for (const i of [3, 4]) {
       expect(wd.kube.node(name(i))).toMatchObject({ unschedulable: true });
       expect(wd.kube.node(name(i))!.labels[DRAIN_OWNER_LABEL]).toBeUndefined();
-      expect(wd.kube.node(name(i))!.annotations[DRAIN_STARTED_ANNOTATION]).toBeUndefined();
+      expect(wd.kube.node(name(i))!.labels[DRAIN_REMOVED_LABEL]).toBeDefined();
+      expect(wd.kube.node(name(i))!.annotations[DRAIN_RESULT_ANNOTATION]).toBe('drained in 30 s');
     }
     for (const i of [0, 1, 2]) {
       expect(wd.kube.node(name(i))).toMatchObject({ unschedulable: false, annotations: {} });
@@ -310,4 +312,19 @@ describe('drain before delete', () => {
     expect(wd.kube.authFailures).toEqual([]);
     expect(marked(wd.kube)).toEqual([]);
   }, 60_000);
+
+  test('a node whose delete is refused after its drain is taken back, and the failure uncordons it; accepted nodes stay cordoned', async () => {
+    const wd = await start();
+    wd.sagemaker.failNode(w[3], 'SomethingElse', 1, 'refused for this test');
+    const run = await deploy(wd, shrink(3));
+    expect(run.outcome).toBe('error');
+    expect(run.error!.message).toMatch(/BatchDeleteClusterNodes refused nodes of instance group "worker"/);
+    expect(wd.sagemaker.removed).toEqual([w[4]]);
+    // w[3] stays: uncordoned, nothing of the drain left on it.
+    expect(wd.kube.node(name(3))).toMatchObject({ unschedulable: false, annotations: {} });
+    expect(Object.keys(wd.kube.node(name(3))!.labels).filter((k) => k.startsWith('hyperpod-cdk/'))).toEqual([]);
+    // w[4] goes: still cordoned while HyperPod shuts it down.
+    expect(wd.kube.node(name(4))).toMatchObject({ unschedulable: true });
+    expect(wd.kube.node(name(4))!.labels[DRAIN_REMOVED_LABEL]).toBeDefined();
+  });
 });

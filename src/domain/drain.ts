@@ -95,7 +95,17 @@ export function removedPatch(owner: string, result: string) {
   return {
     unschedulable: true,
     labels: { [DRAIN_OWNER_LABEL]: null, [DRAIN_REMOVED_LABEL]: owner },
-    annotations: { [DRAIN_STARTED_ANNOTATION]: null, [DRAIN_KEEP_CORDON_ANNOTATION]: null, [DRAIN_RESULT_ANNOTATION]: result },
+    // the start time and the earlier cordon stay, should the removal be refused and the node taken back
+    annotations: { [DRAIN_RESULT_ANNOTATION]: result },
+  };
+}
+
+/** The patch that takes back a node handed over whose removal was refused: it is this owner's cordon again. */
+export function remarkPatch(owner: string) {
+  return {
+    unschedulable: true,
+    labels: { [DRAIN_OWNER_LABEL]: owner, [DRAIN_REMOVED_LABEL]: null },
+    annotations: { [DRAIN_RESULT_ANNOTATION]: null },
   };
 }
 

@@ -8,7 +8,7 @@
 import { DRAIN_OWNER_LABEL, DRAIN_REMOVED_LABEL, INSTANCE_GROUP_LABEL } from '../../contract/drain';
 import {
   BlockedPod, describeDrain, DrainPolicy, drainResults, drainStartedAt, holdsNode, isMarkedBy, judgeDrain, markPatch, NodeDrainState,
-  podName, releasePatch, removedPatch,
+  podName, releasePatch, remarkPatch, removedPatch,
 } from '../../domain/drain';
 import { KubeNode, KubernetesApi, nodeNameOf } from '../../domain/kubernetes';
 import { ChosenNode } from '../../domain/plan';
@@ -45,6 +45,8 @@ export interface GroupDrainResult {
   readonly reports: NodeDrainReport[];
   /** Nodes timed out under `onTimeout: Fail`, one line each. */
   readonly failed: string[];
+  /** Instance ids of the chosen nodes that carry this owner's mark (cordoned by this or an earlier pass). */
+  readonly marked: ReadonlySet<string>;
   /** The Lambda ran out of time before every node was looked at. */
   readonly outOfTime: boolean;
 }
@@ -66,39 +68,35 @@ export async function drainChosen(group: string, chosen: readonly ChosenNode[], 
   const ready: ChosenNode[] = [];
   const reports: NodeDrainReport[] = [];
   const failed: string[] = [];
-  const running = chosen.filter((n) => n.instanceId && n.status === RUNNING);
-  for (const node of chosen.filter((n) => !running.includes(n))) {
-    const reason = node.instanceId ? `HyperPod status ${node.status}: it runs no pods` : 'not launched yet: it runs no pods';
-    reports.push(report(node, { state: 'skipped', reason }, ctx, session, group));
-    ready.push(node);
-  }
-  if (running.length === 0) {
-    return { ready, reports, failed, outOfTime: false };
-  }
-  const kube = await session.kube();
-  const known = new Map((await call(session, () => kube.listNodes(`${INSTANCE_GROUP_LABEL}=${group}`))).map((n) => [n.name, n]));
-  for (const [i, node] of running.entries()) {
-    if (ctx.deadline !== undefined && ctx.now() >= ctx.deadline) {
-      ctx.log({ level: 'warn', msg: 'out of time; the drain goes on at the next poll', cluster: session.clusterName, group, nodesLeft: running.length - i });
-      return { ready, reports, failed, outOfTime: true };
-    }
-    const name = nodeNameOf(node.instanceId!);
-    const kubeNode = known.get(name);
-    if (!kubeNode) {
-      reports.push(report(node, { state: 'skipped', reason: `no Kubernetes node ${name} in the group: it runs no pods` }, ctx, session, group));
+  const marked = new Set<string>();
+  const kube = chosen.some((n) => n.instanceId) ? await session.kube() : undefined;
+  const known = new Map(kube ? (await call(session, () => kube.listNodes(`${INSTANCE_GROUP_LABEL}=${group}`))).map((n) => [n.name, n]) : []);
+  for (const [i, node] of chosen.entries()) {
+    const name = node.instanceId ? nodeNameOf(node.instanceId) : undefined;
+    const kubeNode = name ? known.get(name) : undefined;
+    if (!node.instanceId || node.status !== RUNNING || !kubeNode) {
+      const reason = !node.instanceId ? 'not launched yet' : !kubeNode ? `no Kubernetes node ${name} in the group` : `HyperPod status ${node.status}`;
+      reports.push(report(node, { state: 'skipped', reason: `${reason}: it runs no pods` }, ctx, session, group));
       ready.push(node);
+      // A node an earlier pass cordoned that stopped running keeps its mark until it is handed over.
+      if (kubeNode && isMarkedBy(kubeNode, session.owner)) marked.add(node.instanceId!);
       continue;
     }
-    const drain = await drainNode(kube, kubeNode, policy, session, ctx);
+    if (ctx.deadline !== undefined && ctx.now() >= ctx.deadline) {
+      ctx.log({ level: 'warn', msg: 'out of time; the drain goes on at the next poll', cluster: session.clusterName, group, nodesLeft: chosen.length - i });
+      return { ready: chosen.filter((n) => ready.includes(n)), reports, failed, marked, outOfTime: true };
+    }
+    const drain = await drainNode(kube!, kubeNode, policy, session, ctx);
     reports.push(report(node, drain, ctx, session, group));
-    if (drain.state === 'drained' || (drain.state === 'timed out' && drain.action === 'Remove')) {
+    if (drain.state !== 'skipped') marked.add(node.instanceId);
+    if (drain.state === 'skipped' || drain.state === 'drained' || (drain.state === 'timed out' && drain.action === 'Remove')) {
       ready.push(node);
     } else if (drain.state === 'timed out') {
-      failed.push(`instance group "${group}": ${describeDrain(name, drain)}`);
+      failed.push(`instance group "${group}": ${describeDrain(kubeNode.name, drain)}`);
     }
   }
   // Keep the chosen order (it is the order of the delete calls).
-  return { ready: chosen.filter((n) => ready.includes(n)), reports, failed, outOfTime: false };
+  return { ready: chosen.filter((n) => ready.includes(n)), reports, failed, marked, outOfTime: false };
 }
 
 /** Cordons and marks the node (once per operation), evicts what holds it, and judges. */
@@ -153,23 +151,56 @@ function report(node: ChosenNode, drain: NodeDrainState, ctx: DrainPassContext, 
 }
 
 /**
- * After HyperPod accepted the removal of drained nodes: each keeps its cordon (it is going),
- * loses the owner label (so no release uncordons it) and records what its drain came to.
- * Best effort: a node still marked is only kept cordoned by a release that sees it going.
+ * Just before their delete call: hands the marked nodes over for removal. Each keeps its cordon
+ * (it is going), trades the owner label for `drained-by` (so no release uncordons it while
+ * HyperPod shuts it down) and records what its drain came to. A node that cannot be handed
+ * over now (a passing error) is left out of the call and waits for the next poll.
  *
- * @param results what each node's drain came to, by Kubernetes node name
+ * @param results what each node's drain came to, by instance id
+ * @returns the instance ids that may be deleted (all of `ids` but those left out)
  */
-export async function unmarkRemoved(session: DrainSession, results: ReadonlyMap<string, string>, log: HandlerLogger): Promise<void> {
-  if (results.size === 0) {
+export async function handOver(session: DrainSession, ids: readonly string[], results: ReadonlyMap<string, string>,
+  log: HandlerLogger): Promise<Set<string>> {
+  const kept = new Set(ids);
+  if (ids.length === 0) {
+    return kept;
+  }
+  const kube = await session.kube();
+  for (const id of ids) {
+    try {
+      await call(session, () => kube.patchNode(nodeNameOf(id), removedPatch(session.owner, results.get(id) ?? 'removed')));
+    } catch (err) {
+      if (err instanceof ScaleDownError) {
+        throw err;
+      }
+      kept.delete(id);
+      log({ level: 'warn', msg: 'could not hand the node over for removal; it waits for the next poll', cluster: session.clusterName, node: nodeNameOf(id), error: errorText(err) });
+    }
+  }
+  return kept;
+}
+
+/**
+ * Nodes handed over whose delete was refused (they stay): marks them as this owner's again, so
+ * that a later pass goes on with them and a release uncordons them. Best effort.
+ */
+export async function takeBack(session: DrainSession, ids: readonly string[], log: HandlerLogger): Promise<void> {
+  if (ids.length === 0) {
     return;
   }
   try {
     const kube = await session.kube();
-    for (const [name, result] of results) {
-      await call(session, () => kube.patchNode(name, removedPatch(session.owner, result)));
+    for (const id of ids) {
+      await kube.patchNode(nodeNameOf(id), remarkPatch(session.owner));
     }
   } catch (err) {
-    log({ level: 'warn', msg: 'could not unmark removed nodes (they stay cordoned and go)', cluster: session.clusterName, nodes: [...results.keys()], error: errorText(err) });
+    log({
+      level: 'warn',
+      msg: 'could not mark refused nodes as cordoned by this deployment again: they stay cordoned; uncordon them by hand if they stay',
+      cluster: session.clusterName,
+      nodes: ids.map(nodeNameOf),
+      error: errorText(err),
+    });
   }
 }
 
@@ -226,13 +257,18 @@ async function call<T>(session: DrainSession, fn: () => Promise<T>): Promise<T> 
   try {
     return await fn();
   } catch (err) {
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status === 401 || status === 403) {
-      throw new ScaleDownError(`scale-down of cluster "${session.clusterName}" stopped: the Kubernetes API of EKS cluster `
-        + `"${session.eksClusterName}" refused the drain (${errorText(err)}). Nodes already removed stay removed, and the nodes `
-        + 'this deployment cordoned are uncordoned. See README "Drain before delete", or turn drain off for the group with '
-        + 'scaleDown: { drain: { enabled: false } }');
-    }
-    throw err;
+    throw refusedAccess(session, err) ?? err;
   }
+}
+
+/** The deployment-ending error for a 401 or 403 of the Kubernetes API (no access entry, no RBAC); `undefined` for any other error. */
+export function refusedAccess(session: DrainSession, err: unknown): ScaleDownError | undefined {
+  const status = (err as { statusCode?: number } | null)?.statusCode;
+  if (status !== 401 && status !== 403) {
+    return undefined;
+  }
+  return new ScaleDownError(`scale-down of cluster "${session.clusterName}" stopped: the Kubernetes API of EKS cluster `
+    + `"${session.eksClusterName}" refused the drain (${errorText(err)}). Nodes already removed stay removed, and the nodes `
+    + 'this deployment cordoned are uncordoned. See README "Drain before delete", or turn drain off for the group with '
+    + 'scaleDown: { drain: { enabled: false } }');
 }

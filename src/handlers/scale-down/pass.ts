@@ -5,14 +5,14 @@
  * TargetCount dropped by every node accepted (no churn). Stateless: what is left is read
  * from the cluster again on the next pass.
  */
-import { DrainSession, drainChosen, drainSummary, GroupDrainResult, releaseMarked, unmarkRemoved } from './drain';
+import { DrainSession, drainChosen, drainSummary, GroupDrainResult, handOver, refusedAccess, releaseMarked, takeBack } from './drain';
 import { DRAIN_OWNER_LABEL } from '../../contract/drain';
 import { boundedMessage } from '../../contract/problems';
 import { OWNER_TAG_KEY } from '../../contract/scale-down';
 import { describeDrain, drainResult, isMarkedBy } from '../../domain/drain';
 import { GroupIntent } from '../../domain/intent';
 import { instanceIdOf, nodeNameOf } from '../../domain/kubernetes';
-import { chunk, ChosenNode, interpret, NodeFailure, nodeKey, SHUTTING_DOWN } from '../../domain/plan';
+import { chunk, ChosenNode, DeleteBatch, interpret, NodeFailure, nodeKey, SHUTTING_DOWN } from '../../domain/plan';
 import { ClusterView, HyperPodApi } from '../../domain/sagemaker';
 import { assessAll, surveyGroups, SurveyedGroup } from '../../domain/survey';
 import { errorText, isTransient, ScaleDownError } from '../failures';
@@ -157,15 +157,28 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
   const retries = new Map<string, NodeFailure[]>();
   const gone = new Map<string, NodeFailure[]>();
   let outOfTime = false;
+  // Marked nodes are handed over just before their delete call, and taken back if it refuses them.
+  const handedOver = new Set<string>();
+  const prepare = input.drain && drained.marked.size > 0 ? async (batch: DeleteBatch) => {
+    const ours = batch.ids.filter((id) => drained.marked.has(id));
+    const kept = await handOver(input.drain!, ours, drained.results, ctx.log);
+    ours.filter((id) => kept.has(id)).forEach((id) => handedOver.add(id));
+    return keepOnly(batch, (id) => !drained.marked.has(id) || kept.has(id));
+  } : undefined;
+  const refused: string[] = [];
   try {
     for (const g of surveyed) {
       const ready = drained.ready.get(g.assessment.intent.group);
-      const result = await deleteChosen(cluster, ready ? { ...g, choice: { ...g.choice, chosen: ready } } : g, input.phase, ctx, accepted);
+      const result = await deleteChosen(cluster, ready ? { ...g, choice: { ...g.choice, chosen: ready } } : g, input.phase, ctx, accepted,
+        prepare, refused);
       retries.set(g.assessment.intent.group, result.retry);
       gone.set(g.assessment.intent.group, result.gone);
       outOfTime ||= result.outOfTime;
     }
   } catch (err) {
+    if (input.drain) {
+      await takeBack(input.drain, refused.filter((id) => handedOver.has(id)), ctx.log);
+    }
     // Whatever ended the pass, nodes accepted so far must have lowered TargetCount, or the next
     // poll would remove their replacements: check before giving up this pass.
     if (accepted.size > 0 && !(err instanceof ScaleDownError)) {
@@ -179,8 +192,9 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
   }
   await settleUncertain(cluster, surveyed, retries, gone, accepted, ctx);
   if (input.drain) {
-    const removed = new Set(surveyed.filter((g) => g.assessment.intent.drain).flatMap((g) => accepted.get(g.assessment.intent.group) ?? []));
-    await unmarkRemoved(input.drain, new Map([...drained.results].filter(([id]) => removed.has(id)).map(([id, r]) => [nodeNameOf(id), r])), ctx.log);
+    // Refused and not going (after settling the uncertain ones): they stay, cordoned by this deployment.
+    const staying = [...retries.values()].flat().map((f) => f.id);
+    await takeBack(input.drain, staying.filter((id) => handedOver.has(id)), ctx.log);
   }
   const hasAccepted = [...accepted.values()].some((ids) => ids.length > 0);
   const targets = hasAccepted ? await verifyTargets(cluster, view, accepted, ctx) : targetsOf(view);
@@ -224,7 +238,7 @@ async function markedNodes(session: DrainSession, log: HandlerLogger): Promise<{
     return { ids: new Set(nodes.filter((n) => isMarkedBy(n, session.owner)).map((n) => instanceIdOf(n.name)).filter((id): id is string => !!id)) };
   } catch (err) {
     if (!isTransient(err)) {
-      throw err;
+      throw refusedAccess(session, err) ?? err;
     }
     log({ level: 'warn', msg: 'the Kubernetes API did not answer; groups that drain wait for the next poll', cluster: session.clusterName, eksCluster: session.eksClusterName, error: errorText(err) });
     return { ids: new Set(), unreachable: err };
@@ -242,6 +256,8 @@ interface PassDrains {
   readonly ready: Map<string, ChosenNode[]>;
   /** What the drain of each node it cordoned came to, by instance id (`drained in 42 s`). */
   readonly results: Map<string, string>;
+  /** Instance ids of chosen nodes that carry this owner's mark (handed over just before their delete). */
+  readonly marked: Set<string>;
   readonly waiting: string[];
   readonly failed: string[];
   readonly outOfTime: boolean;
@@ -253,7 +269,7 @@ interface PassDrains {
  */
 async function drainGroups(surveyed: readonly SurveyedGroup[], session: DrainSession | undefined, unreachable: unknown,
   ctx: PassContext): Promise<PassDrains> {
-  const result: PassDrains = { ready: new Map(), results: new Map(), waiting: [], failed: [], outOfTime: false };
+  const result: PassDrains = { ready: new Map(), results: new Map(), marked: new Set(), waiting: [], failed: [], outOfTime: false };
   let outOfTime = false;
   for (const g of surveyed) {
     const { intent } = g.assessment;
@@ -282,7 +298,8 @@ async function drainGroups(surveyed: readonly SurveyedGroup[], session: DrainSes
     }
     result.ready.set(intent.group, drain.ready);
     result.failed.push(...drain.failed);
-    for (const r of drain.reports.filter((x) => x.instanceId && (x.drain.state === 'drained' || x.drain.state === 'timed out'))) {
+    drain.marked.forEach((id) => result.marked.add(id));
+    for (const r of drain.reports.filter((x) => x.instanceId)) {
       result.results.set(r.instanceId!, drainResult(r.drain));
     }
     for (const r of drain.reports.filter((x) => x.drain.state === 'draining')) {
@@ -334,8 +351,15 @@ async function proveOwnership(api: HyperPodApi, view: ClusterView, stackId: stri
   return true;
 }
 
+/**
+ * Deletes a group's chosen nodes in batches while the Lambda has time.
+ *
+ * @param prepare runs just before each call and may leave nodes out of it (the drain's hand-over)
+ * @param refused receives the ids a call refused for good (its fatal failures)
+ */
 async function deleteChosen(cluster: string, g: SurveyedGroup, phase: string, ctx: PassContext,
-  accepted: Map<string, string[]>): Promise<{ retry: NodeFailure[]; gone: NodeFailure[]; outOfTime: boolean }> {
+  accepted: Map<string, string[]>, prepare?: (batch: DeleteBatch) => Promise<DeleteBatch>,
+  refused: string[] = []): Promise<{ retry: NodeFailure[]; gone: NodeFailure[]; outOfTime: boolean }> {
   const { intent } = g.assessment;
   const batches = chunk(g.choice.chosen, intent.chunkSize);
   ctx.log({
@@ -357,10 +381,18 @@ async function deleteChosen(cluster: string, g: SurveyedGroup, phase: string, ct
   const gone: NodeFailure[] = [];
   const mine = accepted.get(intent.group) ?? [];
   accepted.set(intent.group, mine);
-  for (const [i, batch] of batches.entries()) {
+  let outOfTime = false;
+  for (const [i, planned] of batches.entries()) {
     if (ctx.deadline !== undefined && ctx.now() >= ctx.deadline) {
       ctx.log({ level: 'warn', msg: 'out of time; the rest waits for the next poll', phase, cluster, group: intent.group, batchesLeft: batches.length - i });
       return { retry, gone, outOfTime: true };
+    }
+    const batch = prepare ? await prepare(planned) : planned;
+    if (batch.ids.length < planned.ids.length) {
+      outOfTime = true; // what was left out waits for the next poll
+    }
+    if (batch.ids.length === 0) {
+      continue;
     }
     const answer = await ctx.api.deleteNodes(cluster, batch);
     const outcome = interpret(batch, answer);
@@ -383,11 +415,18 @@ async function deleteChosen(cluster: string, g: SurveyedGroup, phase: string, ct
       fatal: outcome.fatal,
     });
     if (outcome.fatal.length > 0) {
+      refused.push(...outcome.fatal.map((f) => f.id));
       throw new ScaleDownError(boundedMessage(`BatchDeleteClusterNodes refused nodes of instance group "${intent.group}" `
         + `of cluster "${cluster}"; ${removedSoFar(accepted)}; stopped:`, outcome.fatal.map((f) => `node ${f.id}: ${f.code}: ${f.message}`)));
     }
   }
-  return { retry, gone, outOfTime: false };
+  return { retry, gone, outOfTime };
+}
+
+/** `batch` with only the nodes whose id passes `keep`. */
+function keepOnly(batch: DeleteBatch, keep: (id: string) => boolean): DeleteBatch {
+  const nodes = batch.nodes.filter((_, i) => keep(batch.ids[i]));
+  return { kind: batch.kind, ids: batch.ids.filter(keep), nodes };
 }
 
 function plural(n: number, noun: string): string {
