@@ -1,9 +1,11 @@
 /**
  * One scale-down pass over a cluster, as `onEvent` and every `isComplete` poll run it:
  * describe, refuse drift, prove ownership, list and choose (all groups first, so a policy
- * error deletes nothing), delete in batches while the Lambda has time, then check that
+ * error deletes nothing; nodes a drain cordoned earlier first), drain the chosen nodes of
+ * groups that drain (`drain.ts`: only drained nodes go on), delete in batches while the
+ * Lambda has time (handing drained nodes over just before their call), then check that
  * TargetCount dropped by every node accepted (no churn). Stateless: what is left is read
- * from the cluster again on the next pass.
+ * from the cluster, and from the drain's marks on the Kubernetes nodes, on the next pass.
  */
 import { DrainSession, drainChosen, drainSummary, GroupDrainResult, handOver, refusedAccess, releaseMarked, takeBack } from './drain';
 import { DRAIN_OWNER_LABEL } from '../../contract/drain';
