@@ -55,12 +55,12 @@
  * injected hang (a loaded machine) makes the scenario re-run once with a long client timeout.
  */
 import { EKSClient } from '@aws-sdk/client-eks';
-import { SageMakerClient, SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { FakeEks } from './support/fake-eks';
 import { FakeKubernetes, FakeKubernetesOperation, FakePdb, FakePod } from './support/fake-kubernetes';
 import { FakeSageMaker, FakeNode as HyperPodNode } from './support/fake-sagemaker';
 import { Rng, scenarioSeed } from './support/rng';
-import { request, standInClientConfig, update } from './support/scale-down-driver';
+import { noDelayRetries, request, standInClientConfig, update } from './support/scale-down-driver';
 import {
   DRAIN_KEEP_CORDON_ANNOTATION, DRAIN_OPERATION_ANNOTATION, DRAIN_OWNER_LABEL, DRAIN_REMOVED_LABEL, DRAIN_RESULT_ANNOTATION, DRAIN_STARTED_ANNOTATION,
   NODE_NAME_PREFIX,
@@ -456,20 +456,6 @@ function rollbackRequest(sc: Scenario): HandlerRequest {
 // ---------------------------------------------------------------------------------------------
 // Running a scenario
 
-/** SDK retries with no delay: up to `maxAttempts` attempts for throttling, 5xx and network errors. */
-function noDelayRetries(maxAttempts: number): NonNullable<SageMakerClientConfig['retryStrategy']> {
-  const token = (retries: number) => ({ getRetryCount: () => retries, getRetryDelay: () => 0 });
-  return {
-    acquireInitialRetryToken: async () => token(0),
-    refreshRetryTokenForRetry: async (previous: { getRetryCount(): number }, info: { errorType: string }) => {
-      if (info.errorType === 'CLIENT_ERROR' || previous.getRetryCount() + 1 >= maxAttempts) {
-        throw new Error('no retry');
-      }
-      return token(previous.getRetryCount() + 1);
-    },
-    recordSuccess: () => {},
-  };
-}
 /** SageMaker attempts per request: a burst of fewer faults is absorbed by the SDK's retries. */
 const SM_ATTEMPTS = 4;
 

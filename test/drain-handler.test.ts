@@ -10,7 +10,7 @@ import { FakeEks } from './support/fake-eks';
 import { FakeKubernetes } from './support/fake-kubernetes';
 import { FakeSageMaker, makeNodes } from './support/fake-sagemaker';
 import { runProvider, standInClientConfig, update } from './support/scale-down-driver';
-import { DRAIN_OWNER_LABEL, DRAIN_REMOVED_LABEL, DRAIN_RESULT_ANNOTATION, DRAIN_STARTED_ANNOTATION, INSTANCE_GROUP_LABEL } from '../src/contract/drain';
+import { DRAIN_OWNER_LABEL, DRAIN_REMOVED_LABEL, DRAIN_RESULT_ANNOTATION, DRAIN_STARTED_ANNOTATION } from '../src/contract/drain';
 import { AwsEksApi } from '../src/domain/eks';
 import { eksKubernetesConnector, nodeNameOf } from '../src/domain/kubernetes';
 import { HandlerContext, HandlerRequest } from '../src/handlers/request';
@@ -294,7 +294,7 @@ describe('drain before delete', () => {
     expect(wd.kube.requests).toEqual([]);
     expect(wd.eks.requests).toEqual([]);
     expect(wd.sagemaker.removed).toHaveLength(2);
-    expect(wd.kube.node(name(4))!.labels[INSTANCE_GROUP_LABEL]).toBe('worker');
+    expect(wd.kube.nodes.filter((n) => n.unschedulable)).toEqual([]);
   });
 
   test('the bundled Lambda entries drain with the function\'s own credentials: EKS endpoint and CA, token, evictions', async () => {

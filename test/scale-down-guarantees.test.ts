@@ -10,10 +10,10 @@
  * scenario: SCALE_DOWN_SEED=<seed> SCALE_DOWN_ONLY=<index> npx jest test/scale-down-guarantees.test.ts
  * (SCALE_DOWN_SCENARIOS changes how many run; SCALE_DOWN_VERBOSE=1 prints the scenario and its log).
  */
-import { SageMakerClient, SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { FakeNode, FakeSageMaker, TEST_STACK_ID } from './support/fake-sagemaker';
 import { Rng, scenarioSeed } from './support/rng';
-import { request, update } from './support/scale-down-driver';
+import { noDelayRetries, request, update } from './support/scale-down-driver';
 import { SageMakerHyperPodApi } from '../src/domain/sagemaker';
 import { HandlerContext, HandlerRequest } from '../src/handlers/request';
 import { isComplete, onEvent } from '../src/handlers/scale-down/handler';
@@ -408,20 +408,6 @@ function expectationOf(sc: Scenario, event: HandlerRequest): Expectation {
 // ---------------------------------------------------------------------------------------------
 // Driving the handlers
 
-/** SDK retries with no delay: up to `maxAttempts` attempts for throttling, 5xx and network errors. */
-function noDelayRetries(maxAttempts: number): NonNullable<SageMakerClientConfig['retryStrategy']> {
-  const token = (retries: number) => ({ getRetryCount: () => retries, getRetryDelay: () => 0 });
-  return {
-    acquireInitialRetryToken: async () => token(0),
-    refreshRetryTokenForRetry: async (previous: { getRetryCount(): number }, info: { errorType: string }) => {
-      if (info.errorType === 'CLIENT_ERROR' || previous.getRetryCount() + 1 >= maxAttempts) {
-        throw new Error('no retry');
-      }
-      return token(previous.getRetryCount() + 1);
-    },
-    recordSuccess: () => {},
-  };
-}
 
 function clientFor(fake: FakeSageMaker): SageMakerClient {
   return new SageMakerClient({

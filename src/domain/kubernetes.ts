@@ -56,7 +56,8 @@ export interface NodePatch {
 /**
  * What the drain calls. Errors: an HTTP status other than those named is thrown as a
  * `KubernetesApiError` (`name` = `KubernetesApiError`, `statusCode`, the API's `reason` and
- * `message`); network errors are thrown as Node's (with their `code`, e.g. `ECONNREFUSED`).
+ * `message`); a network error is thrown wrapped, naming the request, with Node's `code` (e.g.
+ * `ECONNREFUSED`) and the original as `cause`.
  * A 429 outside an eviction and a 5xx carry `name` `ThrottlingException` /
  * `ServiceUnavailable` so that `isTransient` sees them as passing.
  */

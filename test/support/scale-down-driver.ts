@@ -3,7 +3,7 @@
  * isComplete until complete, an error, or the poll budget that stands for totalTimeout), with
  * the real AWS SDK client pointed at the SageMaker stand-in.
  */
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerClient, SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
 import { FakeSageMaker, TEST_STACK_ID } from './fake-sagemaker';
 import { SCALE_DOWN_RESOURCE_TYPE } from '../../src/contract/scale-down';
 import { KubernetesConnector } from '../../src/domain/kubernetes';
@@ -26,6 +26,21 @@ export function standInClientConfig(url: string, overrides: { maxAttempts?: numb
     endpoint: url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' },
+  };
+}
+
+/** SDK retries with no delay: up to `maxAttempts` attempts for throttling, 5xx and network errors. */
+export function noDelayRetries(maxAttempts: number): NonNullable<SageMakerClientConfig['retryStrategy']> {
+  const token = (retries: number) => ({ getRetryCount: () => retries, getRetryDelay: () => 0 });
+  return {
+    acquireInitialRetryToken: async () => token(0),
+    refreshRetryTokenForRetry: async (previous: { getRetryCount(): number }, info: { errorType: string }) => {
+      if (info.errorType === 'CLIENT_ERROR' || previous.getRetryCount() + 1 >= maxAttempts) {
+        throw new Error('no retry');
+      }
+      return token(previous.getRetryCount() + 1);
+    },
+    recordSuccess: () => {},
   };
 }
 

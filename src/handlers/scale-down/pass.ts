@@ -149,7 +149,7 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
   }
   const drained = await drainGroups(surveyed, input.drain, marked.unreachable, ctx);
   if (drained.failed.length > 0) {
-    await releaseMarked(input.drain!, ctx.log, goingNodeNames(surveyed));
+    // The handler uncordons before it fails the deployment (as for every deployment-ending error).
     throw new ScaleDownError(boundedMessage(`scale-down of cluster "${cluster}" stopped: nodes did not drain within their group's `
       + 'drain timeout, and its onTimeout is Fail. The nodes this deployment cordoned and did not remove are uncordoned; '
       + 'nodes removed earlier in this deployment stay removed. Free the pods (a PodDisruptionBudget that allows no disruption '
@@ -226,7 +226,8 @@ export async function runPass(input: PassInput, ctx: PassContext): Promise<PassO
   let drains: string[] | undefined;
   if (done && drainsHere) {
     // Nodes cordoned by an earlier pass and not chosen in the end go back to work.
-    await releaseMarked(input.drain!, ctx.log, new Set<string>([...goingNodeNames(surveyed), ...[...accepted.values()].flat().map(nodeNameOf)]));
+    // (Nodes removed were handed over and carry no owner label; one HyperPod lists as going is kept cordoned.)
+    await releaseMarked(input.drain!, ctx.log, goingNodeNames(surveyed));
     drains = await drainSummary(input.drain!, ctx.log);
   }
   return { done, missing: false, ownerVerified, waiting, targets, accepted, startTargets, ...(drains ? { drains } : {}) };
